@@ -1,0 +1,294 @@
+"""Build FOCUS 1.2 rows (AWS Data Exports flavour) and write them in the Data Exports layout."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+STR = pa.string()
+TS = pa.timestamp("us")  # AWS writes UTC timestamps
+F64 = pa.float64()
+TAGS = pa.map_(pa.string(), pa.string())
+
+FOCUS_12_SCHEMA = pa.schema(
+    [
+        ("AvailabilityZone", STR),
+        ("BilledCost", F64),
+        ("BillingAccountId", STR),
+        ("BillingAccountName", STR),
+        ("BillingAccountType", STR),
+        ("BillingCurrency", STR),
+        ("BillingPeriodEnd", TS),
+        ("BillingPeriodStart", TS),
+        ("CapacityReservationId", STR),
+        ("CapacityReservationStatus", STR),
+        ("ChargeCategory", STR),
+        ("ChargeClass", STR),
+        ("ChargeDescription", STR),
+        ("ChargeFrequency", STR),
+        ("ChargePeriodEnd", TS),
+        ("ChargePeriodStart", TS),
+        ("CommitmentDiscountCategory", STR),
+        ("CommitmentDiscountId", STR),
+        ("CommitmentDiscountName", STR),
+        ("CommitmentDiscountQuantity", F64),
+        ("CommitmentDiscountStatus", STR),
+        ("CommitmentDiscountType", STR),
+        ("CommitmentDiscountUnit", STR),
+        ("ConsumedQuantity", F64),
+        ("ConsumedUnit", STR),
+        ("ContractedCost", F64),
+        ("ContractedUnitPrice", F64),
+        ("EffectiveCost", F64),
+        ("InvoiceId", STR),
+        ("InvoiceIssuerName", STR),
+        ("ListCost", F64),
+        ("ListUnitPrice", F64),
+        ("PricingCategory", STR),
+        ("PricingCurrency", STR),
+        ("PricingCurrencyContractedUnitPrice", F64),
+        ("PricingCurrencyEffectiveCost", F64),
+        ("PricingCurrencyListUnitPrice", F64),
+        ("PricingQuantity", F64),
+        ("PricingUnit", STR),
+        ("ProviderName", STR),
+        ("PublisherName", STR),
+        ("RegionId", STR),
+        ("RegionName", STR),
+        ("ResourceId", STR),
+        ("ResourceName", STR),
+        ("ResourceType", STR),
+        ("ServiceCategory", STR),
+        ("ServiceName", STR),
+        ("ServiceSubcategory", STR),
+        ("SkuId", STR),
+        ("SkuMeter", STR),
+        ("SkuPriceDetails", TAGS),
+        ("SkuPriceId", STR),
+        ("SubAccountId", STR),
+        ("SubAccountName", STR),
+        ("SubAccountType", STR),
+        ("Tags", TAGS),
+        ("x_Discounts", pa.map_(pa.string(), pa.float64())),
+        ("x_Operation", STR),
+        ("x_ServiceCode", STR),
+    ]
+)
+
+REGION_NAMES = {"us-east-1": "US East (N. Virginia)", "eu-west-1": "Europe (Ireland)"}
+SERVICES = {
+    # x_ServiceCode: (ServiceName, ServiceCategory, ServiceSubcategory)
+    "AmazonSageMaker": ("Amazon SageMaker", "AI and Machine Learning", "Machine Learning"),
+    "MachineLearningSavingsPlans": ("Machine Learning Savings Plans", "AI and Machine Learning", "Machine Learning"),
+    "AmazonS3": ("Amazon Simple Storage Service", "Storage", "Object Storage"),
+    "AmazonECR": ("Amazon EC2 Container Registry (ECR)", "Compute", "Containers"),
+    "AmazonCloudWatch": ("AmazonCloudWatch", "Management and Governance", "Observability"),
+    "AmazonEC2": ("Amazon Elastic Compute Cloud", "Compute", "Virtual Machines"),
+}
+
+
+def month_start(ts: datetime) -> datetime:
+    return ts.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_month(ts: datetime) -> datetime:
+    return (month_start(ts) + timedelta(days=32)).replace(day=1)
+
+
+@dataclass
+class FocusRows:
+    """Accumulates hourly (or longer) charge series; each ``add`` is one resource x usage type."""
+
+    start: datetime
+    billing_account_id: str
+    billing_account_name: str
+    parts: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        hours: np.ndarray,
+        quantity: np.ndarray | float,
+        unit_price: float,
+        sub_account: tuple[str, str],
+        region: str,
+        service_code: str,
+        usage_type: str | None,
+        description: str,
+        unit: str = "Hours",
+        resource_id: str | None = None,
+        resource_type: str | None = None,
+        tags: dict[str, str] | None = None,
+        pricing_category: str = "Standard",
+        billed_factor: float = 1.0,
+        effective_factor: float | None = None,
+        charge_category: str = "Usage",
+        charge_class: str | None = None,
+        commitment: tuple[str, str] | None = None,  # (id, status)
+        duration_hours: int = 1,
+        operation: str | None = None,
+    ) -> None:
+        hours = np.asarray(hours, dtype=np.int64)
+        n = len(hours)
+        if n == 0:
+            return
+        qty = np.broadcast_to(np.asarray(quantity, dtype=np.float64), (n,)).copy()
+        list_cost = np.round(qty * unit_price, 10)
+        billed = np.round(list_cost * billed_factor, 10)
+        effective = billed if effective_factor is None else np.round(list_cost * effective_factor, 10)
+        name, category, subcategory = SERVICES[service_code]
+        cols: dict[str, object] = {
+            "_hour": hours,
+            "_duration": duration_hours,
+            "BilledCost": billed,
+            "EffectiveCost": effective,
+            "ListCost": list_cost,
+            "ContractedCost": list_cost,
+            "ListUnitPrice": unit_price,
+            "ContractedUnitPrice": unit_price,
+            "PricingQuantity": qty,
+            "ConsumedQuantity": qty if charge_category == "Usage" else None,
+            "ConsumedUnit": unit if charge_category == "Usage" else None,
+            "PricingUnit": unit,
+            "SubAccountId": sub_account[0],
+            "SubAccountName": sub_account[1],
+            "RegionId": region,
+            "RegionName": REGION_NAMES.get(region, region),
+            "ServiceName": name,
+            "ServiceCategory": category,
+            "ServiceSubcategory": subcategory,
+            "x_ServiceCode": service_code,
+            "SkuMeter": usage_type,
+            "SkuId": None if usage_type is None else f"SKU{abs(hash_str(usage_type)) % 10**8:08d}",
+            "ChargeDescription": description,
+            "ResourceId": resource_id,
+            "ResourceName": None if resource_id is None else resource_id.rsplit("/", 1)[-1],
+            "ResourceType": resource_type,
+            "Tags": None if not tags else list(tags.items()),
+            "PricingCategory": pricing_category,
+            "ChargeCategory": charge_category,
+            "ChargeClass": charge_class,
+            "ChargeFrequency": "Recurring" if charge_category == "Purchase" else "Usage-Based",
+            "x_Operation": operation,
+        }
+        if commitment is not None:
+            cols["CommitmentDiscountId"] = commitment[0]
+            cols["CommitmentDiscountStatus"] = commitment[1]
+            cols["CommitmentDiscountCategory"] = "Spend"
+            cols["CommitmentDiscountType"] = "Machine Learning Savings Plan"
+            cols["CommitmentDiscountName"] = commitment[0].rsplit("/", 1)[-1]
+        self.parts.append((n, cols))
+
+    def to_table(self) -> pa.Table:
+        """All rows as a FOCUS 1.2 Arrow table, sorted for determinism."""
+        arrays: dict[str, list[pa.Array]] = {f.name: [] for f in FOCUS_12_SCHEMA}
+        for n, cols in self.parts:
+            hours = cols["_hour"]
+            starts = np.datetime64(self.start, "us") + hours.astype("timedelta64[h]")
+            ends = starts + np.timedelta64(int(cols["_duration"]), "h")
+            period_start = starts.astype("datetime64[M]")
+            computed = {
+                "ChargePeriodStart": starts,
+                "ChargePeriodEnd": ends,
+                "BillingPeriodStart": period_start.astype("datetime64[us]"),
+                "BillingPeriodEnd": (period_start + 1).astype("datetime64[us]"),
+                "BillingAccountId": self.billing_account_id,
+                "BillingAccountName": self.billing_account_name,
+                "BillingAccountType": "Billing Account",
+                "SubAccountType": "Linked Account",
+                "BillingCurrency": "USD",
+                "PricingCurrency": "USD",
+                "ProviderName": "AWS",
+                "PublisherName": "Amazon Web Services, Inc.",
+                "InvoiceIssuerName": "Amazon Web Services, Inc.",
+            }
+            for f in FOCUS_12_SCHEMA:
+                value = computed.get(f.name, cols.get(f.name))
+                if f.name == "PricingCurrencyEffectiveCost":
+                    value = cols["EffectiveCost"]
+                elif f.name == "PricingCurrencyListUnitPrice":
+                    value = cols["ListUnitPrice"]
+                elif f.name == "PricingCurrencyContractedUnitPrice":
+                    value = cols["ContractedUnitPrice"]
+                arrays[f.name].append(_column(value, n, f.type))
+        table = pa.table({name: pa.concat_arrays(chunks) for name, chunks in arrays.items()}, schema=FOCUS_12_SCHEMA)
+        return table.sort_by([("ChargePeriodStart", "ascending"), ("ResourceId", "ascending"), ("SkuMeter", "ascending")])
+
+
+def hash_str(text: str) -> int:
+    """A stable (process-independent) hash for synthetic SKU ids."""
+    value = 0
+    for ch in text:
+        value = (value * 131 + ord(ch)) % (2**61 - 1)
+    return value
+
+
+def _column(value: object, n: int, typ: pa.DataType) -> pa.Array:
+    if isinstance(value, np.ndarray):
+        return pa.array(value, type=typ)
+    if value is None:
+        return pa.nulls(n, type=typ)
+    if pa.types.is_map(typ):
+        return pa.array([value] * n, type=typ)
+    return pa.array(np.full(n, value) if isinstance(value, (int, float)) else [value] * n, type=typ)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One delivery of one billing period: rows before ``cutoff`` (exclusive), delivered at ``at``."""
+
+    period: str  # YYYY-MM
+    at: datetime
+    cutoff: datetime | None = None
+    cost_factor: float = 1.0
+
+
+def write_export(table: pa.Table, root: Path, export_name: str, deliveries: list[Delivery], rows_per_file: int = 1_000_000) -> list[Path]:
+    """Write each delivery to ``<root>/<export>/data/BILLING_PERIOD=P/<delivery>/`` with a manifest.
+
+    The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's LastModified).
+    """
+    import pyarrow.compute as pc
+
+    written: list[Path] = []
+    for d in sorted(deliveries, key=lambda d: d.at):
+        start = datetime.strptime(d.period, "%Y-%m")
+        mask = pc.equal(table["BillingPeriodStart"], pa.scalar(start, type=TS))
+        if d.cutoff is not None:
+            mask = pc.and_(mask, pc.less(table["ChargePeriodStart"], pa.scalar(d.cutoff, type=TS)))
+        part = table.filter(mask)
+        if d.cost_factor != 1.0:
+            for name in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingCurrencyEffectiveCost"):
+                idx = part.schema.get_field_index(name)
+                part = part.set_column(idx, name, pc.multiply(part[name], d.cost_factor))
+        folder = root / export_name / "data" / f"BILLING_PERIOD={d.period}" / d.at.strftime("%Y%m%dT%H%MZ")
+        folder.mkdir(parents=True, exist_ok=True)
+        files = []
+        for i, offset in enumerate(range(0, max(part.num_rows, 1), rows_per_file)):
+            path = folder / f"{export_name}-{i + 1:05d}.snappy.parquet"
+            tmp = path.with_name(f".{path.name}.tmp")
+            pq.write_table(part.slice(offset, rows_per_file), tmp, compression="snappy")
+            tmp.replace(path)
+            files.append(path)
+        manifest_dir = root / export_name / "metadata" / f"BILLING_PERIOD={d.period}"
+        manifest_dir.mkdir(parents=True, exist_ok=True)
+        manifest = {
+            "exportName": export_name,
+            "billingPeriod": d.period,
+            "deliveryTime": d.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "dataFiles": [str(f.relative_to(root / export_name)) for f in files],
+            "columns": [{"name": f.name, "type": str(f.type)} for f in FOCUS_12_SCHEMA],
+        }
+        (manifest_dir / f"{export_name}-Manifest.json").write_text(json.dumps(manifest, indent=2))
+        stamp = d.at.timestamp()
+        for f in files:
+            os.utime(f, (stamp, stamp))
+        written.extend(files)
+    return written

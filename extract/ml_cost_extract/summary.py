@@ -1,0 +1,107 @@
+"""Print a short summary of the warehouse: what `make demo` shows after `dbt build`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def _money(value: float | None) -> str:
+    return f"${value:,.2f}" if value is not None else "-"
+
+
+def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    cells = [headers, *[tuple("" if v is None else str(v) for v in row) for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in cells]
+    lines.insert(1, "  " + "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+
+
+def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
+    """The summary text: spend by cost category and team for the last billing period, share unattributed, tag coverage."""
+    out: list[str] = []
+    period = con.execute(f"select max(billing_period) from {schema}.fct_ml_costs").fetchone()[0]
+    if period is None:
+        return "No SageMaker charges in the landing folder's FOCUS export (SageMaker spend is $0.00)."
+    total = con.execute(f"select sum(effective_cost) from {schema}.fct_ml_costs where billing_period = ?", [period]).fetchone()[0]
+    out.append(f"SageMaker spend, billing period {period} (effective cost): {_money(total)}")
+    rows = con.execute(
+        f"""select cost_category, sum(effective_cost) as cost from {schema}.fct_ml_costs
+            where billing_period = ? group by cost_category order by cost desc""",
+        [period],
+    ).fetchall()
+    out.append(
+        "\nBy cost category:\n"
+        + _table(
+            [(c, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for c, v in rows], ("cost_category", "effective_cost", "share")
+        )
+    )
+    rows = con.execute(
+        f"""select team, sum(effective_cost) as cost from {schema}.fct_ml_costs
+            where billing_period = ? group by team order by cost desc""",
+        [period],
+    ).fetchall()
+    out.append(
+        "\nBy team:\n"
+        + _table([(t, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for t, v in rows], ("team", "effective_cost", "share"))
+    )
+    unattributed = con.execute(
+        f"""select coalesce(sum(effective_cost) filter (where team = 'unattributed'), 0),
+                   coalesce(sum(effective_cost) filter (where model = 'unattributed'), 0)
+            from {schema}.fct_ml_costs where billing_period = ?""",
+        [period],
+    ).fetchone()
+    if total:
+        out.append(
+            f"\nUnattributed: team {unattributed[0] / total:.1%} ({_money(unattributed[0])}), "
+            f"model {unattributed[1] / total:.1%} ({_money(unattributed[1])})"
+        )
+    if _exists(con, "rpt_tag_coverage"):
+        rows = con.execute(
+            f"""select required_key,
+                       sum(effective_cost) filter (where present_in_billing) / nullif(sum(effective_cost), 0),
+                       sum(effective_cost) filter (where present_on_resource) / nullif(sum(effective_cost), 0),
+                       sum(effective_cost) filter (where resolved) / nullif(sum(effective_cost), 0)
+                from {schema}.rpt_tag_coverage_detail where billing_period = ? group by required_key order by required_key""",
+            [period],
+        ).fetchall()
+        out.append(
+            "\nTag coverage (share of effective cost):\n"
+            + _table(
+                [(k, f"{a or 0:.1%}", f"{b or 0:.1%}", f"{c or 0:.1%}") for k, a, b, c in rows],
+                ("key", "in billing tags", "tagged or inherited", "resolved (incl. rules)"),
+            )
+        )
+    else:
+        rows = con.execute(
+            f"""select 'team', sum(effective_cost) filter (where team_source = 'billing_tags') / nullif(sum(effective_cost), 0),
+                       'model', sum(effective_cost) filter (where model_source = 'billing_tags') / nullif(sum(effective_cost), 0)
+                from {schema}.fct_ml_costs where billing_period = ?""",
+            [period],
+        ).fetchone()
+        out.append(f"\nTag coverage in billing tags (share of effective cost): team {rows[1] or 0:.1%}, model {rows[3] or 0:.1%}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--warehouse", type=Path, default=Path("warehouse/ml_cost.duckdb"))
+    args = parser.parse_args(argv)
+    if not args.warehouse.exists():
+        print(f"no warehouse at {args.warehouse}: run `make demo` or `make build` first", file=sys.stderr)
+        return 1
+    with duckdb.connect(str(args.warehouse), read_only=True) as con:
+        print(summarise(con))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+{#-
+    The one definition of a SageMaker charge row, used by the pipeline and by the
+    conservation test: x_ServiceCode where the export has it, else ServiceName or a
+    SageMaker ARN. Machine Learning Savings Plans (purchases, unused commitment) count too.
+-#}
+{% macro is_sagemaker_charge(relation_alias=none) -%}
+    {%- set p = (relation_alias ~ '.') if relation_alias else '' -%}
+    (
+        {{ p }}x_service_code in ('AmazonSageMaker', 'MachineLearningSavingsPlans')
+        or (
+            {{ p }}x_service_code is null
+            and (
+                lower({{ p }}service_name) like '%sagemaker%'
+                or lower({{ p }}service_name) like '%machine learning savings plan%'
+                or lower({{ p }}resource_id) like 'arn:aws%:sagemaker:%'
+            )
+        )
+    )
+{%- endmacro %}

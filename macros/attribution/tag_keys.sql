@@ -1,0 +1,32 @@
+{#-
+    Tag keys are matched after normalising: lower case, known source prefixes removed
+    (user:, resourceTags/, resource_tags_user_, accountTag/, costCategory/, userAttribute/),
+    the separators : - _ / . and space made one, and a leading `ml` namespace dropped.
+    So ml:team, ML-Team, user:ml:team, resource_tags_user_ml_team and Team all read `team`.
+-#}
+{% macro normalize_tag_key(expr) -%}
+    {%- set stripped = regexp_replace_all('lower(trim(' ~ expr ~ '))', tag_key_prefix_pattern(), '') -%}
+    {%- set joined = regexp_replace_all(stripped, '[-:_/. ]+', '_') -%}
+    {{ regexp_replace_all(joined, '^ml_', '') }}
+{%- endmacro %}
+
+{% macro tag_key_prefix_pattern() -%}
+    {{- return('^(user:|resourcetags/|resource_tags_user_|resource_tags_|accounttag/|costcategory/|userattribute/|aws:tag/)') -}}
+{%- endmacro %}
+
+{#- The same normalisation at compile time, for the configured keys. -#}
+{% macro normalize_tag_key_text(key) -%}
+    {%- set text = modules.re.sub(tag_key_prefix_pattern(), '', key | trim | lower) -%}
+    {%- set text = modules.re.sub('[-:_/. ]+', '_', text) -%}
+    {{- return(modules.re.sub('^ml_', '', text)) -}}
+{%- endmacro %}
+
+{#- [{'column': 'team', 'key': 'ml:team', 'normalized': 'team'}, ...] from var('attribution_keys'). -#}
+{% macro attribution_keys() -%}
+    {%- set keys = [] -%}
+    {%- for key in var('attribution_keys') -%}
+        {%- set normalized = normalize_tag_key_text(key) -%}
+        {%- do keys.append({'column': normalized, 'key': key, 'normalized': normalized}) -%}
+    {%- endfor -%}
+    {{ return(keys) }}
+{%- endmacro %}

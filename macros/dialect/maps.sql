@@ -1,0 +1,48 @@
+{#- Key-value (tag) columns: maps in Parquet exports, JSON strings in CSV exports. -#}
+
+{% macro json_to_string_map(expr) -%}
+    {{ return(adapter.dispatch('json_to_string_map', 'ml_cost')(expr)) }}
+{%- endmacro %}
+
+{% macro default__json_to_string_map(expr) -%}
+    cast(json_parse({{ expr }}) as map(varchar, varchar))
+{%- endmacro %}
+
+{% macro duckdb__json_to_string_map(expr) -%}
+    cast(json({{ expr }}) as map(varchar, varchar))
+{%- endmacro %}
+
+{% macro spark__json_to_string_map(expr) -%}
+    from_json({{ expr }}, 'map<string,string>')
+{%- endmacro %}
+
+{% macro string_map_type() -%}
+    {{ return(adapter.dispatch('string_map_type', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__string_map_type() -%}map(varchar, varchar){%- endmacro %}
+
+{% macro spark__string_map_type() -%}map<string, string>{%- endmacro %}
+
+{#- A from-clause item with one row per map entry of `map_col` (rows with an empty map vanish). -#}
+{% macro map_entries_from(relation, map_col, key_alias='entry_key', value_alias='entry_value') -%}
+    {{ return(adapter.dispatch('map_entries_from', 'ml_cost')(relation, map_col, key_alias, value_alias)) }}
+{%- endmacro %}
+
+{% macro default__map_entries_from(relation, map_col, key_alias, value_alias) -%}
+    {{ relation }} cross join unnest({{ map_col }}) as entries ({{ key_alias }}, {{ value_alias }})
+{%- endmacro %}
+
+{% macro duckdb__map_entries_from(relation, map_col, key_alias, value_alias) -%}
+    (
+        select
+            *,
+            unnest(map_keys({{ map_col }})) as {{ key_alias }},
+            unnest(map_values({{ map_col }})) as {{ value_alias }}
+        from {{ relation }}
+    )
+{%- endmacro %}
+
+{% macro spark__map_entries_from(relation, map_col, key_alias, value_alias) -%}
+    {{ relation }} lateral view explode({{ map_col }}) entries as {{ key_alias }}, {{ value_alias }}
+{%- endmacro %}

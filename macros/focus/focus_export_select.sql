@@ -1,0 +1,242 @@
+{#-
+    Every row of every FOCUS export file under <landing>/focus/ (any depth;
+    *.parquet, *.csv, *.csv.gz), as one typed relation in the columns of
+    focus_columns() plus:
+      source_file           path of the file, relative to <landing>/focus/
+      source_row_key        position of the row in its file (Parquet) or a content hash (CSV)
+      source_format         parquet or csv
+      delivery_key          folder of the file: one delivery of an export
+      delivery_modified_at  newest modification time of the folder's files
+
+    Files are checked before anything is read: a missing required column or a
+    column of the wrong kind fails compilation with the file, the column and
+    what was expected. Values that do not parse (a bad timestamp in a CSV) fail
+    at run time with the file, the column and the value.
+-#}
+{% macro focus_export_select() -%}
+    {{ return(adapter.dispatch('focus_export_select', 'ml_cost')()) }}
+{%- endmacro %}
+
+{#- On Athena or Spark the export is a table (Glue / Hive) registered as source focus.charges. -#}
+{% macro default__focus_export_select() -%}
+    select
+        {%- for column in focus_columns() %}
+        {{ column.name }} as {{ column.alias }},
+        {%- endfor %}
+        cast(null as varchar) as source_file,
+        cast(null as varchar) as source_row_key,
+        'table' as source_format,
+        cast(billing_period_start as varchar) as delivery_key,
+        cast(null as timestamp) as delivery_modified_at
+    from {{ source('focus', 'charges') }}
+{%- endmacro %}
+
+{% macro duckdb__focus_export_select() -%}
+    {%- if not execute -%}
+        {{ return('select 1 as placeholder') }}
+    {%- endif -%}
+    {%- set root = landing_path() ~ '/focus' -%}
+    {%- set listing = run_query(
+        "select file from glob('" ~ root ~ "/**/*.parquet') union all "
+        ~ "select file from glob('" ~ root ~ "/**/*.csv') union all "
+        ~ "select file from glob('" ~ root ~ "/**/*.csv.gz') order by 1"
+    ) -%}
+    {%- set files = listing.columns[0].values() | list -%}
+    {%- if files | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "No FOCUS export found: expected *.parquet, *.csv or *.csv.gz files (at any depth) under '"
+            ~ root ~ "'. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data.") }}
+    {%- endif -%}
+
+    {%- set problems = [] -%}
+    {%- set sizes = run_query("select filename, size from read_blob(" ~ sql_string_list(files) ~ ")") -%}
+    {%- for row in sizes.rows if row[1] == 0 -%}
+        {%- do problems.append(row[0] ~ ": the file is empty (0 bytes); expected a FOCUS export with a header row") -%}
+    {%- endfor -%}
+
+    {%- set wanted = {} -%}
+    {%- for column in focus_columns() -%}
+        {%- do wanted.update({column.name | lower: column}) -%}
+    {%- endfor -%}
+    {%- set required = var('focus_required_columns') | map('lower') | list -%}
+
+    {#- file -> {lower column name: (actual name, kind)} -#}
+    {%- set found = {} -%}
+    {%- set parquet_files = [] -%}
+    {%- set csv_files = [] -%}
+    {%- for file in files -%}
+        {%- do (parquet_files if file.endswith('.parquet') else csv_files).append(file) -%}
+    {%- endfor -%}
+    {%- if parquet_files -%}
+        {%- set schema = run_query(
+            "select file_name, name, coalesce(type, ''), coalesce(converted_type, ''), coalesce(logical_type, '') "
+            ~ "from parquet_schema(" ~ sql_string_list(parquet_files) ~ ")") -%}
+        {%- for row in schema.rows if (row[1] | lower) in wanted -%}
+            {%- if row[0] not in found -%}{%- do found.update({row[0]: {}}) -%}{%- endif -%}
+            {%- do found[row[0]].update({row[1] | lower: [row[1], focus_parquet_kind(row[2], row[3], row[4])]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for file in csv_files -%}
+        {%- set header = run_query("describe select * from " ~ focus_read_csv([file])) -%}
+        {%- do found.update({file: {}}) -%}
+        {%- for row in header.rows if (row[0] | lower) in wanted -%}
+            {%- do found[file].update({row[0] | lower: [row[0], 'string']}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+
+    {#- Check every file, then group files of the same shape into one scan. -#}
+    {%- set groups = {} -%}
+    {%- for file in files if file in found or file in parquet_files -%}
+        {%- set columns = found.get(file, {}) -%}
+        {%- for name in required if name not in columns -%}
+            {%- do problems.append(file ~ ": missing required FOCUS column " ~ wanted[name].name
+                ~ " (expected " ~ wanted[name].type ~ ")") -%}
+        {%- endfor -%}
+        {%- for name, actual in columns.items() -%}
+            {%- set expected = wanted[name].type -%}
+            {%- if not focus_kind_fits(expected, actual[1]) -%}
+                {%- do problems.append(file ~ ": column " ~ actual[0] ~ " has type " ~ actual[1]
+                    ~ ", expected " ~ focus_kind_label(expected)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set signature = ('csv' if file in csv_files else 'parquet') ~ '|' ~ (columns.items() | sort | map('join', ':') | join(',')) -%}
+        {%- if signature not in groups -%}
+            {%- do groups.update({signature: {'format': 'csv' if file in csv_files else 'parquet', 'columns': columns, 'files': []}}) -%}
+        {%- endif -%}
+        {%- do groups[signature].files.append(file) -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error("Invalid FOCUS export under '" ~ root ~ "':\n  - " ~ (problems[:25] | join("\n  - "))
+            ~ ("\n  ... and " ~ (problems | length - 25) ~ " more" if problems | length > 25 else "")) }}
+    {%- endif -%}
+
+    with
+
+    export_files as (
+        select
+            filename as source_path,
+            last_modified as modified_at,
+            regexp_replace(filename, '/[^/]*$', '') as delivery_folder
+        from read_blob({{ sql_string_list(files) }})
+    ),
+
+    deliveries as (
+        select
+            delivery_folder,
+            max(modified_at) as delivery_modified_at
+        from export_files
+        group by delivery_folder
+    ),
+
+    export_rows as (
+    {%- for group in groups.values() %}
+        {{ 'union all' if not loop.first }}
+        select
+            {%- for column in focus_columns() %}
+            {{ focus_column_expression(column, group.columns.get(column.name | lower), group.format) }} as {{ column.alias }},
+            {%- endfor %}
+            filename as source_path,
+            {%- if group.format == 'parquet' %}
+            cast(file_row_number as varchar) as source_row_key,
+            {%- else %}
+            {{ focus_csv_row_key(group.columns) }} as source_row_key,
+            {%- endif %}
+            '{{ group.format }}' as source_format
+        from {{ focus_read_parquet(group.files) if group.format == 'parquet' else focus_read_csv(group.files) }}
+    {%- endfor %}
+    )
+
+    select
+        export_rows.* exclude (source_path),
+        substr(export_rows.source_path, {{ root | length + 2 }}) as source_file,
+        substr(export_files.delivery_folder, {{ root | length + 2 }}) as delivery_key,
+        deliveries.delivery_modified_at
+    from export_rows
+    inner join export_files on export_rows.source_path = export_files.source_path
+    inner join deliveries on export_files.delivery_folder = deliveries.delivery_folder
+{%- endmacro %}
+
+{% macro sql_string_list(values) -%}
+    [{%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{%- endfor -%}]
+{%- endmacro %}
+
+{% macro focus_read_parquet(files) -%}
+    read_parquet({{ sql_string_list(files) }}, filename = true, file_row_number = true, union_by_name = true)
+{%- endmacro %}
+
+{% macro focus_read_csv(files) -%}
+    read_csv({{ sql_string_list(files) }}, header = true, all_varchar = true, nullstr = ['NULL', ''], filename = true, union_by_name = true)
+{%- endmacro %}
+
+{#- The kind of a Parquet column, from parquet_schema(). -#}
+{% macro focus_parquet_kind(physical, converted, logical) -%}
+    {%- if converted in ('MAP', 'MAP_KEY_VALUE') or logical.startswith('Map') -%}{{ return('map') }}
+    {%- elif logical.startswith('Timestamp') or converted.startswith('TIMESTAMP') or physical == 'INT96' -%}{{ return('timestamp') }}
+    {%- elif converted == 'DATE' or logical.startswith('Date') -%}{{ return('date') }}
+    {%- elif converted in ('UTF8', 'JSON', 'ENUM') or logical.startswith('String') or logical.startswith('Json') or (physical == 'BYTE_ARRAY' and converted == '') -%}{{ return('string') }}
+    {%- elif converted == 'DECIMAL' or logical.startswith('Decimal') or physical in ('DOUBLE', 'FLOAT', 'INT32', 'INT64') -%}{{ return('number') }}
+    {%- elif physical == 'BOOLEAN' -%}{{ return('boolean') }}
+    {%- else -%}{{ return((physical or converted or logical or 'nested') | lower) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro focus_kind_fits(expected, kind) -%}
+    {%- set fits = {
+        'double': ['number', 'string'],
+        'timestamp': ['timestamp', 'date', 'string'],
+        'varchar': ['string', 'number', 'boolean'],
+        'map': ['map', 'string'],
+    } -%}
+    {{ return(kind in fits[expected]) }}
+{%- endmacro %}
+
+{% macro focus_kind_label(expected) -%}
+    {{ return({
+        'double': 'a number (DOUBLE or DECIMAL, or text holding one)',
+        'timestamp': 'a timestamp (or text such as 2024-09-01T00:00:00Z)',
+        'varchar': 'text',
+        'map': 'a map<string,string> (or a JSON object as text)',
+    }[expected]) }}
+{%- endmacro %}
+
+{#- Normalise one column of one group of files to its FOCUS type. -#}
+{% macro focus_column_expression(column, actual, file_format) -%}
+    {%- if actual is none -%}
+        cast(null as {{ string_map_type() if column.type == 'map' else column.type }})
+    {%- else -%}
+        {%- set ref = '"' ~ actual[0] ~ '"' -%}
+        {%- set kind = actual[1] -%}
+        {%- if column.type == 'map' and kind == 'map' -%}
+            cast({{ ref }} as {{ string_map_type() }})
+        {%- elif column.type == 'map' -%}
+            case
+                when {{ ref }} is null or trim({{ ref }}) in ('', '{}') then cast(null as {{ string_map_type() }})
+                when json_valid({{ ref }}) then {{ json_to_string_map(ref) }}
+                else error({{ focus_value_error(column, ref, 'a JSON object') }})
+            end
+        {%- elif column.type == 'varchar' -%}
+            nullif(cast({{ ref }} as varchar), '')
+        {%- elif kind == 'string' -%}
+            case
+                when {{ ref }} is null then null
+                else coalesce(try_cast({{ ref }} as {{ column.type }}), error({{ focus_value_error(column, ref, column.type) }}))
+            end
+        {%- else -%}
+            cast({{ ref }} as {{ column.type }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro focus_value_error(column, ref, expected) -%}
+    'FOCUS file ' || filename || ': column {{ column.name }} expected {{ expected }}, got ''' || {{ ref }} || ''''
+{%- endmacro %}
+
+{#- CSV rows have no position: hash the row, and number identical rows of a file. -#}
+{% macro focus_csv_row_key(columns) -%}
+    {%- set parts = [] -%}
+    {%- for name, actual in columns.items() | sort -%}
+        {%- do parts.append("coalesce(\"" ~ actual[0] ~ "\", '')") -%}
+    {%- endfor -%}
+    {%- set content = md5_hex("concat_ws('|', " ~ parts | join(', ') ~ ")") -%}
+    {{ content }} || '-' || cast(row_number() over (partition by filename, {{ content }}) as varchar)
+{%- endmacro %}

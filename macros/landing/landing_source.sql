@@ -1,0 +1,71 @@
+{% macro landing_path() -%}
+    {{ return((var('landing_path') | string | trim).rstrip('/')) }}
+{%- endmacro %}
+
+{#-
+    A landed metadata table, or an empty relation with its declared column types
+    when nothing has been landed yet (billing-only mode: the FOCUS layer works on
+    its own and metadata-based steps find nothing).
+-#}
+{% macro landing_source(source_name, table_name) -%}
+    {{ return(adapter.dispatch('landing_source', 'ml_cost')(source_name, table_name)) }}
+{%- endmacro %}
+
+{% macro default__landing_source(source_name, table_name) -%}
+    {{ return(source(source_name, table_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__landing_source(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set pattern = landing_path() ~ '/' ~ source_name ~ '/' ~ table_name ~ '/**/*.parquet' -%}
+    {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+    {%- if found > 0 -%}
+        {{ return("read_parquet('" ~ pattern ~ "', union_by_name = true)") }}
+    {%- endif -%}
+    {{ return('(' ~ empty_typed_relation(source_name, table_name) ~ ')') }}
+{%- endmacro %}
+
+{% macro empty_typed_relation(source_name, table_name) -%}
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name) | selectattr('name', 'equalto', table_name) | first -%}
+    {%- set columns = [] -%}
+    {%- for column in node.columns.values() -%}
+        {%- do columns.append('cast(null as ' ~ column.data_type ~ ') as ' ~ column.name) -%}
+    {%- endfor -%}
+    select {{ columns | join(', ') }} where 1 = 0
+{%- endmacro %}
+
+{#-
+    Keep the latest extraction of each entity (`key`), and within it one row per
+    `grain` value. An entity that vanished from the API (a finished job) keeps
+    its last snapshot, so old charges still match.
+-#}
+{% macro latest_snapshot(relation, key, grain=[]) -%}
+    {{ return(adapter.dispatch('latest_snapshot', 'ml_cost')(relation, key, grain)) }}
+{%- endmacro %}
+
+{% macro duckdb__latest_snapshot(relation, key, grain) -%}
+    select * exclude (_latest_extracted_at, _row_in_grain)
+    from ({{ latest_snapshot_ranked(relation, key, grain) }}) as snapshots
+    where extracted_at = _latest_extracted_at and _row_in_grain = 1
+{%- endmacro %}
+
+{#- Engines without `exclude` keep the two helper columns. -#}
+{% macro default__latest_snapshot(relation, key, grain) -%}
+    select *
+    from ({{ latest_snapshot_ranked(relation, key, grain) }}) as snapshots
+    where extracted_at = _latest_extracted_at and _row_in_grain = 1
+{%- endmacro %}
+
+{% macro latest_snapshot_ranked(relation, key, grain) -%}
+        select
+            *,
+            max(extracted_at) over (partition by {{ key | join(', ') }}) as _latest_extracted_at,
+            row_number() over (
+                partition by {{ (key + grain) | join(', ') }}
+                order by extracted_at desc
+            ) as _row_in_grain
+        from {{ relation }}
+{%- endmacro %}

@@ -1,0 +1,58 @@
+{%- set keys = attribution_keys() -%}
+
+with
+
+charges as (
+
+    select
+        charge_id,
+        tags
+    from {{ ref('int_ml_charges_isolated') }}
+    where tags is not null
+
+),
+
+entries as (
+
+    select
+        charge_id,
+        entry_key as tag_key,
+        entry_value as tag_value
+    from {{ map_entries_from('charges', 'tags') }}
+
+),
+
+normalized as (
+
+    select
+        charge_id,
+        tag_key,
+        tag_value,
+        {{ normalize_tag_key('tag_key') }} as normalized_key
+    from entries
+
+),
+
+final as (
+
+    select
+        charge_id,
+        tag_key,
+        tag_value,
+        normalized_key,
+        case normalized_key
+            {% for key in keys %}
+                when '{{ key.normalized }}' then '{{ key.column }}'
+            {% endfor %}
+        end as attribution_key,
+        case tag_key
+            {% for key in keys %}
+                when '{{ key.key }}' then true
+            {% endfor %}
+            else false
+        end as is_canonical_key
+    from normalized
+
+)
+
+select * from final

@@ -1,0 +1,124 @@
+with
+
+charges as (
+
+    select * from {{ ref('int_ml_charges_isolated') }}
+
+),
+
+usage_types as (
+
+    select * from {{ ref('int_usage_types_classified') }}
+
+),
+
+resources as (
+
+    select * from {{ ref('int_resource_ids_parsed') }}
+
+),
+
+arn_categories as (
+
+    select * from {{ ref('arn_resource_categories') }}
+
+),
+
+joined as (
+
+    select
+        charges.*,
+        usage_types.cost_category as usage_cost_category,
+        usage_types.cost_group as usage_cost_group,
+        usage_types.region_code,
+        usage_types.instance_type,
+        resources.resource_key,
+        resources.arn_region,
+        resources.arn_account_id,
+        resources.arn_resource_type,
+        resources.arn_resource_name,
+        arn_categories.cost_category as arn_cost_category,
+        arn_categories.cost_group as arn_cost_group
+    from charges
+    left join usage_types on charges.usage_type = usage_types.usage_type
+    left join resources on charges.resource_id = resources.resource_id
+    left join arn_categories on resources.arn_resource_type = arn_categories.arn_resource_type
+
+),
+
+categorised as (
+
+    select
+        *,
+        case
+            when charge_category = 'Purchase' then 'savings_plan_purchase'
+            when commitment_discount_status = 'Unused' then 'savings_plan_unused'
+            when charge_category = 'Credit' then 'credit'
+            when charge_category = 'Tax' then 'tax'
+            when usage_cost_category is not null then usage_cost_category
+            when arn_cost_category is not null then arn_cost_category
+            when charge_category = 'Adjustment' or charge_class = 'Correction' then 'adjustment'
+            else 'other'
+        end as cost_category,
+        case
+            when charge_category = 'Purchase' or commitment_discount_status = 'Unused' then 'commitment'
+            when charge_category = 'Credit' then 'credit'
+            when charge_category = 'Tax' then 'tax'
+            when usage_cost_group is not null then usage_cost_group
+            when arn_cost_group is not null then arn_cost_group
+            when charge_category = 'Adjustment' or charge_class = 'Correction' then 'adjustment'
+            else 'other'
+        end as cost_group,
+        case
+            when commitment_discount_status = 'Used' or focus_pricing_category = 'Committed' then 'committed'
+            when focus_pricing_category = 'Dynamic' or usage_cost_category = 'spot_training' then 'spot'
+            when focus_pricing_category = 'Standard' then 'on_demand'
+            when focus_pricing_category is null then 'none'
+            else lower(focus_pricing_category)
+        end as pricing_category
+    from joined
+
+),
+
+final as (
+
+    select
+        charge_id,
+        billing_period,
+        billing_period_start,
+        charge_period_start,
+        charge_period_end,
+        charge_date,
+        billing_account_id,
+        sub_account_id,
+        coalesce(region_id, arn_region) as region_id,
+        region_code,
+        resource_id,
+        resource_key,
+        coalesce(arn_resource_type, case when resource_id is null then 'none' else 'non_arn' end) as resource_type,
+        coalesce(arn_resource_name, focus_resource_name, resource_id) as resource_name,
+        arn_account_id,
+        service_name,
+        usage_type,
+        charge_category,
+        charge_class,
+        charge_description,
+        cost_category,
+        cost_group,
+        instance_type,
+        pricing_category,
+        pricing_unit,
+        pricing_quantity,
+        commitment_discount_id,
+        commitment_discount_status,
+        isolated_by,
+        billing_currency,
+        billed_cost,
+        effective_cost,
+        list_cost,
+        tags
+    from categorised
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+"""Shared fixtures: run dbt as a user would (a subprocess), on landing folders made here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+FOCUS_SAMPLE = PROJECT.parent / "shared" / "data" / "focus-sample" / "focus_1.0_sample_aws_only.csv"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+    warehouse: Path
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def run_dbt(args: list[str], landing: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> DbtResult:
+    """Run `dbt <args>` on `landing` with a warehouse, target and logs under `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    profiles = workdir / "profiles"
+    profiles.mkdir(exist_ok=True)
+    shutil.copy(PROJECT / "profiles.yml.example", profiles / "profiles.yml")
+    warehouse = workdir / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "ML_COST_LANDING": str(landing),
+        "ML_COST_WAREHOUSE": str(warehouse),
+        "ML_COST_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
+        "DBT_PROFILES_DIR": str(profiles),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
+    }
+    proc = subprocess.run([str(BIN / "dbt"), *args], cwd=PROJECT, env=env, capture_output=True, text=True, check=False)
+    return DbtResult(proc.returncode, proc.stdout + proc.stderr, warehouse)
+
+
+def write_demo(landing: Path, *extra: str) -> Path:
+    subprocess.run([str(BIN / "ml-cost-demo"), "--landing", str(landing), *extra], check=True, capture_output=True)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("demo") / "landing")
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
+    """`dbt build` (models, seeds, data tests, unit tests) on the demo landing folder."""
+    result = run_dbt(["build"], demo_landing, tmp_path_factory.mktemp("demo_build"))
+    assert result.returncode == 0, result.output[-5000:]
+    return result

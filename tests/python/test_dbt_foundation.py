@@ -1,0 +1,155 @@
+"""dbt on real inputs: the demo, the official FOCUS sample, billing-only landings and bad input."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import FOCUS_SAMPLE, DbtResult, run_dbt, write_demo
+
+FOCUS_ONLY = ["run", "--select", "+stg_focus__deliveries"]
+
+
+def _raw_sagemaker_totals(files: list[Path]) -> dict[str, tuple[float, float, float]]:
+    """SageMaker totals per billing period computed straight from Parquet, independently of dbt."""
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""select strftime(BillingPeriodStart, '%Y-%m'), sum(EffectiveCost), sum(BilledCost), sum(ListCost)
+            from read_parquet({[str(f) for f in files]})
+            where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans') group by 1"""
+    ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def _fact_totals(build: DbtResult) -> dict[str, tuple[float, float, float]]:
+    rows = build.query("select billing_period, sum(effective_cost), sum(billed_cost), sum(list_cost) from main.fct_ml_costs group by 1")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def test_demo_build_conserves_cost_and_counts_only_the_latest_delivery(demo_landing: Path, demo_build: DbtResult) -> None:
+    data = demo_landing / "focus/ml-focus-export/data"
+    latest, superseded = [], []
+    for period in data.iterdir():
+        deliveries = sorted(period.iterdir())  # folder names are delivery timestamps
+        latest += list(deliveries[-1].glob("*.parquet"))
+        superseded += [f for d in deliveries[:-1] for f in d.glob("*.parquet")]
+    assert superseded, "the demo must deliver a billing period twice"
+    expected = _raw_sagemaker_totals(latest)
+    both = _raw_sagemaker_totals(latest + superseded)
+    actual = _fact_totals(demo_build)
+    assert actual.keys() == expected.keys()
+    for period, values in expected.items():
+        assert actual[period] == pytest.approx(values, abs=0.01)
+    assert abs(both["2026-10"][0] - actual["2026-10"][0]) > 1.0  # counting the old delivery too would show
+    fact_rows = demo_build.query("select count(distinct charge_id) from main.fct_ml_costs")[0][0]
+    raw_rows = (
+        duckdb.connect()
+        .execute(
+            f"select count(*) from read_parquet({[str(f) for f in latest]}) "
+            "where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
+        )
+        .fetchone()[0]
+    )
+    assert fact_rows == raw_rows
+
+
+def test_demo_excludes_non_sagemaker_spend(demo_build: DbtResult) -> None:
+    assert demo_build.query("select count(*) from main.fct_ml_costs where service_name like '%Elastic Compute%'")[0][0] == 0
+    assert demo_build.query("select count(*) from main.fct_ml_costs where lower(usage_type) like '%boxusage%'")[0][0] == 0
+
+
+def test_real_focus_sample_builds_and_accounts_for_every_dollar(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "focus").mkdir(parents=True)
+    shutil.copy(FOCUS_SAMPLE, landing / "focus" / FOCUS_SAMPLE.name)
+    result = run_dbt(["build"], landing, tmp_path / "work")
+    assert result.returncode == 0, result.output[-5000:]
+    with FOCUS_SAMPLE.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    billed = sum(float(r["BilledCost"]) for r in rows if r["BilledCost"] != "NULL")
+    effective = sum(float(r["EffectiveCost"]) for r in rows if r["EffectiveCost"] != "NULL")
+    staged = result.query("select count(*), sum(billed_cost), sum(effective_cost) from main_staging.stg_focus__charges")[0]
+    assert staged[0] == len(rows) == 942
+    assert staged[1] == pytest.approx(billed, abs=1e-6)
+    assert staged[2] == pytest.approx(effective, abs=1e-6)
+    assert result.query("select count(*) from main.fct_ml_costs")[0][0] == 0  # no SageMaker rows in the sample
+    tags = result.query("select count(*) from main_staging.stg_focus__charges where tags['environment'] is not null")[0][0]
+    assert tags > 0  # CSV JSON tags became a map
+
+
+def test_billing_only_landing_builds_and_attributes_by_billing_tags(tmp_path: Path) -> None:
+    landing = write_demo(tmp_path / "landing", "--billing-only")
+    assert not (landing / "sagemaker").exists()
+    result = run_dbt(["build"], landing, tmp_path / "work")
+    assert result.returncode == 0, result.output[-5000:]
+    sources = {r[0] for r in result.query("select distinct team_source from main.fct_ml_costs")}
+    assert sources <= {"billing_tags", "unattributed"} and "billing_tags" in sources
+
+
+# --------------------------------------------------------------------------- bad input
+def _write_focus_parquet(path: Path, drop: str | None = None, override: dict[str, pa.Array] | None = None) -> None:
+    from ml_cost_extract.demo import Account, build
+
+    acct = Account(copy=0, hours=48)
+    build(acct)
+    table = acct.focus.to_table()
+    if drop:
+        table = table.drop_columns([drop])
+    for name, array in (override or {}).items():
+        table = table.set_column(table.schema.get_field_index(name), name, array)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path)
+
+
+def test_missing_focus_column_names_file_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "landing/focus/export/data/BILLING_PERIOD=2026-08/part-1.parquet"
+    _write_focus_parquet(bad, drop="EffectiveCost")
+    result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert "part-1.parquet" in result.output and "missing required FOCUS column EffectiveCost" in result.output
+
+
+def test_wrong_focus_column_type_names_file_column_and_expectation(tmp_path: Path) -> None:
+    bad = tmp_path / "landing/focus/export/part-2.parquet"
+    _write_focus_parquet(bad)
+    table = pq.read_table(bad)
+    n = table.num_rows
+    table = table.set_column(table.schema.get_field_index("BilledCost"), "BilledCost", pa.array([None] * n, type=pa.timestamp("us")))
+    pq.write_table(table, bad)
+    result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert "part-2.parquet: column BilledCost has type timestamp, expected a number" in result.output
+
+
+def test_unparseable_csv_timestamp_names_file_column_and_value(tmp_path: Path) -> None:
+    landing = tmp_path / "landing/focus"
+    landing.mkdir(parents=True)
+    lines = FOCUS_SAMPLE.read_text().splitlines()
+    lines[5] = lines[5].replace('"2024-09-01 00:00:00"', '"not-a-date"', 1)
+    assert "not-a-date" in lines[5]
+    (landing / "broken.csv").write_text("\n".join(lines) + "\n")
+    result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert "broken.csv" in result.output and "expected timestamp, got 'not-a-date'" in result.output
+
+
+def test_empty_landing_folder_fails_with_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / "landing/focus").mkdir(parents=True)
+    result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert "No FOCUS export found" in result.output and str(tmp_path / "landing" / "focus") in result.output
+
+
+def test_empty_export_file_is_named(tmp_path: Path) -> None:
+    landing = tmp_path / "landing/focus"
+    landing.mkdir(parents=True)
+    shutil.copy(FOCUS_SAMPLE, landing / "good.csv")
+    (landing / "empty.csv").write_text("")
+    result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert "empty.csv: the file is empty (0 bytes)" in result.output

@@ -1,0 +1,116 @@
+"""The demo generator: deterministic, and it contains every case the pipeline must handle."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+from conftest import write_demo
+from ml_cost_extract import dbt_codegen
+from ml_cost_extract.landing import TABLES
+
+
+def _digest(landing: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(landing.rglob("*.parquet")):
+        table = pq.read_table(path)
+        out[str(path.relative_to(landing))] = hashlib.sha256(str(table.to_pylist()).encode()).hexdigest()
+    return out
+
+
+def test_two_runs_write_identical_data(tmp_path: Path) -> None:
+    first = _digest(write_demo(tmp_path / "a"))
+    second = _digest(write_demo(tmp_path / "b"))
+    assert first == second
+    assert len(first) > 50
+
+
+def _focus(landing: Path) -> duckdb.DuckDBPyRelation:
+    con = duckdb.connect()
+    return con, f"read_parquet('{landing}/focus/**/*.parquet', filename = true)"
+
+
+def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> None:
+    con, focus = _focus(demo_landing)
+    latest = f"(select * from {focus} where filename not like '%20261025T0612Z%')"
+    q = lambda sql: con.execute(sql.format(f=latest)).fetchall()  # noqa: E731
+    days = q("select count(distinct cast(ChargePeriodStart as date)) from {f}")[0][0]
+    assert days >= 60
+    categories = {r[0] for r in q("select distinct SkuMeter from {f} where x_ServiceCode = 'AmazonSageMaker'") if r[0]}
+    for needle in (
+        "-Train:",
+        "-Train-Spot:",
+        "-TrainWarmPool:",
+        "-Host:ml.",
+        "-ServerlessInf:",
+        "-AsyncInf:",
+        "-Tsform:",
+        "-Processing:",
+        "-Notebk:",
+        "-Studio:",
+        "VolumeUsage",
+        "Data-Bytes",
+        "DataTransfer",
+    ):
+        assert any(needle in c for c in categories), needle
+    assert q("select count(*) from {f} where PricingCategory = 'Committed' and CommitmentDiscountStatus = 'Used'")[0][0] > 0
+    assert q("select count(*) from {f} where CommitmentDiscountStatus = 'Unused'")[0][0] > 0
+    assert q("select count(*) from {f} where ChargeCategory = 'Purchase'")[0][0] > 0
+    assert q("select count(*) from {f} where ChargeCategory = 'Credit'")[0][0] == 1
+    assert q("select count(*) from {f} where ChargeClass = 'Correction'")[0][0] == 1
+    assert q("select count(*) from {f} where x_ServiceCode = 'AmazonEC2' and SkuMeter like '%g5%'")[0][0] > 0
+    for service in ("AmazonS3", "AmazonECR", "AmazonCloudWatch"):
+        assert q(f"select count(*) from {{f}} where x_ServiceCode = '{service}'")[0][0] > 0
+    keys = {r[0] for r in q("select distinct unnest(map_keys(Tags)) from {f}")}
+    assert {"ml:team", "ml:model", "ml:environment", "Environment"} <= keys
+    assert "ml:experiment" not in keys  # a key never activated for billing
+    assert q("select count(*) from {f} where x_ServiceCode = 'AmazonSageMaker' and Tags is null")[0][0] > 0
+    teams = {r[0] for r in q("select distinct Tags['ml:team'] from {f} where Tags['ml:team'] is not null")}
+    assert len(teams) >= 3
+
+
+def test_demo_delivers_one_billing_period_twice(demo_landing: Path) -> None:
+    folders = sorted(p.name for p in (demo_landing / "focus/ml-focus-export/data/BILLING_PERIOD=2026-10").iterdir())
+    assert len(folders) == 2
+    manifest = (demo_landing / "focus/ml-focus-export/metadata/BILLING_PERIOD=2026-10/ml-focus-export-Manifest.json").read_text()
+    assert folders[-1] in manifest  # the manifest names the latest delivery
+
+
+def test_demo_metadata_has_shared_endpoints_and_metrics(demo_landing: Path) -> None:
+    con = duckdb.connect()
+    models = con.execute(
+        f"select container_mode, count(*) from read_parquet('{demo_landing}/sagemaker/models/**/*.parquet') group by all"
+    ).fetchall()
+    assert dict(models).get("MultiModel", 0) > 0
+    targets = con.execute(
+        f"select count(distinct target_model) from read_parquet('{demo_landing}/cloudwatch/invocations/**/*.parquet') "
+        "where metric_name = 'InvocationsPerModel'"
+    ).fetchone()[0]
+    assert targets >= 3
+    assert con.execute(f"select count(*) from read_parquet('{demo_landing}/sagemaker/inference_components/**/*.parquet')").fetchone()[0] > 0
+    variants = con.execute(
+        f"select endpoint_name, count(distinct variant_name) "
+        f"from read_parquet('{demo_landing}/sagemaker/endpoints/**/*.parquet') group by all"
+    ).fetchall()
+    assert max(v for _, v in variants) >= 2
+    model_names = {
+        r[0]
+        for r in con.execute(
+            f"select distinct tag_value from read_parquet('{demo_landing}/sagemaker/tags/**/*.parquet') where tag_key = 'ml:model'"
+        ).fetchall()
+    }
+    assert len(model_names) >= 8
+
+
+def test_landing_files_match_the_contract(demo_landing: Path) -> None:
+    for table in TABLES:
+        files = list((demo_landing / table.area / table.name).rglob("*.parquet"))
+        assert files, table.name
+        for path in files:
+            assert pq.read_schema(path).names == table.schema.names, path
+
+
+def test_generated_dbt_files_are_in_sync() -> None:
+    assert dbt_codegen.main(["--check", str(Path(__file__).resolve().parents[2])]) == 0
