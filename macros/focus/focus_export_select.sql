@@ -20,13 +20,13 @@
 {#- On Athena or Spark the export is a table (Glue / Hive) registered as source focus.charges. -#}
 {% macro default__focus_export_select() -%}
     select
-        {%- for column in focus_columns() %}
+    {%- for column in focus_columns() %}
         {{ column.name }} as {{ column.alias }},
-        {%- endfor %}
+    {%- endfor %}
         cast(null as varchar) as source_file,
         cast(null as varchar) as source_row_key,
         'table' as source_format,
-        cast(billing_period_start as varchar) as delivery_key,
+        cast(BillingPeriodStart as varchar) as delivery_key,
         cast(null as timestamp) as delivery_modified_at
     from {{ source('focus', 'charges') }}
 {%- endmacro %}
@@ -132,15 +132,15 @@
     {%- for group in groups.values() %}
         {{ 'union all' if not loop.first }}
         select
-            {%- for column in focus_columns() %}
+        {%- for column in focus_columns() %}
             {{ focus_column_expression(column, group.columns.get(column.name | lower), group.format) }} as {{ column.alias }},
-            {%- endfor %}
+        {%- endfor %}
             filename as source_path,
-            {%- if group.format == 'parquet' %}
+        {%- if group.format == 'parquet' %}
             cast(file_row_number as varchar) as source_row_key,
             {%- else %}
             {{ focus_csv_row_key(group.columns) }} as source_row_key,
-            {%- endif %}
+        {%- endif %}
             '{{ group.format }}' as source_format
         from {{ focus_read_parquet(group.files) if group.format == 'parquet' else focus_read_csv(group.files) }}
     {%- endfor %}

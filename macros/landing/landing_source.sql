@@ -29,7 +29,10 @@
 {%- endmacro %}
 
 {% macro empty_typed_relation(source_name, table_name) -%}
-    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name) | selectattr('name', 'equalto', table_name) | first -%}
+    {%- set node = graph.sources.values()
+        | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name)
+        | first -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
         {%- do columns.append('cast(null as ' ~ column.data_type ~ ') as ' ~ column.name) -%}
