@@ -1,21 +1,62 @@
 {%- set keys = attribution_keys() -%}
+{#-
+    Each attribution key of each allocation row is resolved through an explicit
+    chain; the first step that gives a value wins and is recorded as the key's
+    source (README "Attribution chain"):
+      10 target_tags          tags of the split target (a variant's model, an inference component)
+      20 allocation_target    the model a split assigned (variant model, TargetModel)
+      30 billing_tags         billing Tags on the charge row (the value at charge time)
+      40 resource_tags        the billed resource's own tags from the API
+      5x inherited_<relation> tags of ancestors (tuning job, pipeline, model, endpoint,
+                              user profile, space, domain), nearest first
+      70 metadata_*           values the metadata implies (ExperimentConfig, trial
+                              component, endpoint config ModelName, transform job model)
+      80 rule:<rule_id>       seeds/attribution_rules.csv
+      90 cost_category        environment only: training, development
+         unattributed
+    The chain runs once per distinct attribution context (resource, target, billing
+    tag values, account, ...), not once per hourly row.
+-#}
 
 with
 
-charges as (
+allocations as (
 
-    select * from {{ ref('int_ml_charges_classified') }}
+    select * from {{ ref('int_ml_charges_allocated') }}
 
 ),
 
 charge_tags as (
 
     select * from {{ ref('int_charge_tags_normalized') }}
-    where attribution_key is not null
 
 ),
 
-billing_keys_ranked as (
+resource_tags as (
+
+    select * from {{ ref('int_resource_tags_normalized') }}
+
+),
+
+ancestors as (
+
+    select * from {{ ref('int_ml_resource_ancestors_linked') }}
+
+),
+
+implied as (
+
+    select * from {{ ref('int_ml_resource_keys_implied') }}
+
+),
+
+rules as (
+
+    select * from {{ ref('attribution_rules') }}
+
+),
+
+charge_key_values as (
 
     select
         charge_id,
@@ -24,8 +65,22 @@ billing_keys_ranked as (
         row_number() over (
             partition by charge_id, attribution_key
             order by is_canonical_key desc, tag_key asc
-        ) as key_rank
+        ) as value_rank
     from charge_tags
+    where attribution_key is not null
+
+),
+
+charge_studio_links as (
+
+    select
+        charge_id,
+        max(case when tag_key = 'sagemaker:user-profile-arn' then lower(tag_value) end) as billing_user_profile_key,
+        max(case when tag_key = 'sagemaker:space-arn' then lower(tag_value) end) as billing_space_key,
+        max(case when tag_key = 'sagemaker:domain-arn' then lower(tag_value) end) as billing_domain_key
+    from charge_tags
+    where tag_key in ('sagemaker:user-profile-arn', 'sagemaker:space-arn', 'sagemaker:domain-arn')
+    group by charge_id
 
 ),
 
@@ -37,27 +92,326 @@ billing_keys as (
             max(case when attribution_key = '{{ key.column }}' then tag_value end) as billing_{{ key.column }},
         {% endfor %}
         count(*) as billing_key_count
-    from billing_keys_ranked
-    where key_rank = 1
+    from charge_key_values
+    where value_rank = 1
     group by charge_id
 
 ),
 
-resolved as (
+resource_key_values as (
 
     select
-        charges.*,
+        resource_key,
+        attribution_key,
+        tag_value
+    from resource_tags
+    where attribution_key is not null
+    qualify row_number() over (
+            partition by resource_key, attribution_key
+            order by is_canonical_key desc, tag_key asc
+        ) = 1
+
+),
+
+allocation_contexts as (
+
+    select
+        allocations.allocation_id,
+        coalesce(allocations.matched_resource_key, allocations.resource_key) as subject_key,
+        allocations.target_resource_key,
+        allocations.target_model,
         {% for key in keys %}
-            coalesce(billing_keys.billing_{{ key.column }}, 'unattributed') as {{ key.column }},
-            case
-                when billing_keys.billing_{{ key.column }} is not null then 'billing_tags'
-                else 'unattributed'
-            end as {{ key.column }}_source,
+            billing_keys.billing_{{ key.column }},
         {% endfor %}
-        'direct' as allocation_method,
-        1.0 as allocation_share
-    from charges
-    left join billing_keys on charges.charge_id = billing_keys.charge_id
+        charge_studio_links.billing_user_profile_key,
+        charge_studio_links.billing_space_key,
+        charge_studio_links.billing_domain_key,
+        allocations.sub_account_id,
+        allocations.resource_name,
+        allocations.resource_role_arn,
+        allocations.cost_group
+    from allocations
+    left join billing_keys on allocations.charge_id = billing_keys.charge_id
+    left join charge_studio_links on allocations.charge_id = charge_studio_links.charge_id
+
+),
+
+keyed_contexts as (
+
+    select
+        *,
+        {{ md5_hex("concat_ws('|', coalesce(subject_key, ''), coalesce(target_resource_key, ''), coalesce(target_model, ''), "
+            ~ "coalesce(billing_" ~ (keys | map(attribute='column') | join(", ''), coalesce(billing_")) ~ ", ''), "
+            ~ "coalesce(billing_user_profile_key, ''), coalesce(billing_space_key, ''), coalesce(billing_domain_key, ''), "
+            ~ "coalesce(sub_account_id, ''), coalesce(resource_name, ''), coalesce(resource_role_arn, ''), coalesce(cost_group, ''))") }}
+            as context_id
+    from allocation_contexts
+
+),
+
+contexts as (
+
+    select distinct * exclude (allocation_id)
+    from keyed_contexts
+
+),
+
+target_tag_candidates as (
+
+    select
+        contexts.context_id,
+        resource_key_values.attribution_key,
+        resource_key_values.tag_value as attribution_value,
+        'target_tags' as attribution_source,
+        10.0 as precedence
+    from contexts
+    inner join resource_key_values on contexts.target_resource_key = resource_key_values.resource_key
+
+),
+
+allocation_target_candidates as (
+
+    select
+        context_id,
+        'model' as attribution_key,
+        target_model as attribution_value,
+        'allocation_target' as attribution_source,
+        20.0 as precedence
+    from contexts
+    where target_model is not null
+
+),
+
+billing_tag_candidates as (
+
+    {% for key in keys %}
+        select
+            context_id,
+            '{{ key.column }}' as attribution_key,
+            billing_{{ key.column }} as attribution_value,
+            'billing_tags' as attribution_source,
+            30.0 as precedence
+        from contexts
+        where billing_{{ key.column }} is not null
+        {{ 'union all' if not loop.last }}
+    {% endfor %}
+
+),
+
+resource_tag_candidates as (
+
+    select
+        contexts.context_id,
+        resource_key_values.attribution_key,
+        resource_key_values.tag_value as attribution_value,
+        'resource_tags' as attribution_source,
+        40.0 as precedence
+    from contexts
+    inner join resource_key_values on contexts.subject_key = resource_key_values.resource_key
+
+),
+
+context_ancestors as (
+
+    select
+        contexts.context_id,
+        ancestors.ancestor_key,
+        ancestors.relation_type,
+        ancestors.inheritance_depth
+    from contexts
+    inner join ancestors on contexts.subject_key = ancestors.resource_key
+    union all
+    select
+        contexts.context_id,
+        ancestors.ancestor_key,
+        ancestors.relation_type,
+        ancestors.inheritance_depth
+    from contexts
+    inner join ancestors on contexts.target_resource_key = ancestors.resource_key
+    union all
+    select
+        context_id,
+        billing_user_profile_key as ancestor_key,
+        'user_profile' as relation_type,
+        3 as inheritance_depth
+    from contexts
+    where billing_user_profile_key is not null
+    union all
+    select
+        context_id,
+        billing_space_key as ancestor_key,
+        'space' as relation_type,
+        3 as inheritance_depth
+    from contexts
+    where billing_space_key is not null
+    union all
+    select
+        context_id,
+        billing_domain_key as ancestor_key,
+        'domain' as relation_type,
+        4 as inheritance_depth
+    from contexts
+    where billing_domain_key is not null
+
+),
+
+inherited_candidates as (
+
+    select
+        context_ancestors.context_id,
+        resource_key_values.attribution_key,
+        resource_key_values.tag_value as attribution_value,
+        'inherited_' || context_ancestors.relation_type as attribution_source,
+        50.0 + context_ancestors.inheritance_depth as precedence
+    from context_ancestors
+    inner join resource_key_values on context_ancestors.ancestor_key = resource_key_values.resource_key
+
+),
+
+implied_candidates as (
+
+    select
+        contexts.context_id,
+        implied.attribution_key,
+        implied.attribution_value,
+        implied.attribution_source,
+        70.0 as precedence
+    from contexts
+    inner join implied on contexts.subject_key = implied.resource_key
+
+),
+
+matching_rules as (
+
+    select
+        contexts.context_id,
+        rules.rule_id,
+        rules.priority,
+        rules.team,
+        rules.model,
+        rules.environment
+    from contexts
+    inner join rules
+        on
+            (rules.account_id is null or contexts.sub_account_id = rules.account_id)
+            and (
+                rules.role_arn_pattern is null or coalesce({{ regexp_like('contexts.resource_role_arn', 'rules.role_arn_pattern') }}, false)
+            )
+            and (
+                rules.resource_name_pattern is null
+                or coalesce({{ regexp_like('contexts.resource_name', 'rules.resource_name_pattern') }}, false)
+            )
+    where coalesce(rules.account_id, rules.role_arn_pattern, rules.resource_name_pattern) is not null
+
+),
+
+rule_candidates as (
+
+    select
+        context_id,
+        'team' as attribution_key,
+        team as attribution_value,
+        'rule:' || rule_id as attribution_source,
+        80.0 + priority / 1000000.0 as precedence
+    from matching_rules
+    where team is not null
+    union all
+    select
+        context_id,
+        'model' as attribution_key,
+        model as attribution_value,
+        'rule:' || rule_id as attribution_source,
+        80.0 + priority / 1000000.0 as precedence
+    from matching_rules
+    where model is not null
+    union all
+    select
+        context_id,
+        'environment' as attribution_key,
+        environment as attribution_value,
+        'rule:' || rule_id as attribution_source,
+        80.0 + priority / 1000000.0 as precedence
+    from matching_rules
+    where environment is not null
+
+),
+
+cost_category_candidates as (
+
+    select
+        context_id,
+        'environment' as attribution_key,
+        cost_group as attribution_value,
+        'cost_category' as attribution_source,
+        90.0 as precedence
+    from contexts
+    where cost_group in ('training', 'development')
+
+),
+
+candidates as (
+
+    select * from target_tag_candidates
+    union all
+    select * from allocation_target_candidates
+    union all
+    select * from billing_tag_candidates
+    union all
+    select * from resource_tag_candidates
+    union all
+    select * from inherited_candidates
+    union all
+    select * from implied_candidates
+    union all
+    select * from rule_candidates
+    union all
+    select * from cost_category_candidates
+
+),
+
+winners as (
+
+    select
+        context_id,
+        attribution_key,
+        attribution_value,
+        attribution_source
+    from candidates
+    where attribution_value is not null and trim(attribution_value) != ''
+    qualify row_number() over (
+            partition by context_id, attribution_key
+            order by precedence asc, attribution_source asc, attribution_value asc
+        ) = 1
+
+),
+
+resolved_contexts as (
+
+    select
+        contexts.context_id,
+        {% for key in keys %}
+            max(case when winners.attribution_key = '{{ key.column }}' then winners.attribution_value end) as {{ key.column }},
+            max(case when winners.attribution_key = '{{ key.column }}' then winners.attribution_source end) as {{ key.column }}_source,
+        {% endfor %}
+        count(winners.attribution_key) as resolved_key_count
+    from contexts
+    left join winners on contexts.context_id = winners.context_id
+    group by contexts.context_id
+
+),
+
+attributed as (
+
+    select
+        allocations.*,
+        {% for key in keys %}
+            coalesce(resolved_contexts.{{ key.column }}, 'unattributed') as {{ key.column }},
+            coalesce(resolved_contexts.{{ key.column }}_source, 'unattributed') as {{ key.column }}_source,
+        {% endfor %}
+        keyed_contexts.context_id
+    from allocations
+    inner join keyed_contexts on allocations.allocation_id = keyed_contexts.allocation_id
+    inner join resolved_contexts on keyed_contexts.context_id = resolved_contexts.context_id
 
 ),
 
@@ -65,16 +419,17 @@ final as (
 
     select
         *,
-        {{ md5_hex("charge_id || '#direct'") }} as allocation_id,
         team_source as tag_source,
         case
-            when team != 'unattributed' then null
-            when cost_group = 'commitment' then 'commitment purchase or unused commitment: not a resource of any team'
-            when cost_category in ('credit', 'tax') and resource_id is null then 'account-level ' || cost_category || ' without a resource'
-            when resource_id is null then 'no resource id and no attribution tags on the charge'
-            else 'no attribution tags on the charge'
+            when team != 'unattributed' and model != 'unattributed' then null
+            when cost_group = 'commitment' then 'savings plan purchase or unused commitment: not the resource of any team or model'
+            when resource_id is null then 'account-level ' || cost_category || ' row without a resource, tags or matching rule'
+            when match_method = 'unmatched' and team = 'unattributed'
+                then 'resource not in the landed metadata, no billing tags and no matching rule'
+            when team = 'unattributed' then 'no team tag on the charge, the resource or its ancestors, and no matching rule'
+            else 'no model tag, no model implied by the metadata, and no matching rule'
         end as unattributed_reason
-    from resolved
+    from attributed
 
 )
 

@@ -40,7 +40,8 @@ final as (
             else arn_resource_type
         end as arn_resource_type,
         arn_resource_path,
-        {{ regexp_extract_group('arn_resource_path', '([^/]+)$', 1) }} as arn_resource_name
+        {{ regexp_extract_group('arn_resource_path', '([^/]+)$', 1) }} as arn_resource_name,
+        arn_resource_type || '/' || lower(arn_resource_path) || '@' || arn_region || ':' || arn_account_id as natural_key
     from parsed
 
 )

@@ -39,6 +39,8 @@ final as (
         {% endfor %}
         allocation_method,
         tag_source,
+        match_method,
+        variant_name,
         unattributed_reason,
         allocation_share,
         billing_currency,

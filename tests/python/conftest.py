@@ -13,7 +13,10 @@ import duckdb
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
-FOCUS_SAMPLE = PROJECT.parent / "shared" / "data" / "focus-sample" / "focus_1.0_sample_aws_only.csv"
+# The official FOCUS 1.0 sample (AWS rows, CC BY 4.0; see tests/fixtures/focus-sample/README_SOURCE.md),
+# committed so the tests run on real data everywhere; identical to ../shared/data/focus-sample when present.
+FOCUS_SAMPLE = PROJECT / "tests" / "fixtures" / "focus-sample" / "focus_1.0_sample_aws_only.csv"
+SHARED_FOCUS_SAMPLE = PROJECT.parent / "shared" / "data" / "focus-sample" / "focus_1.0_sample_aws_only.csv"
 BIN = Path(sys.executable).parent
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FOCUS_SAMPLE, DbtResult, run_dbt, write_demo
+from conftest import FOCUS_SAMPLE, SHARED_FOCUS_SAMPLE, DbtResult, run_dbt, write_demo
 
 FOCUS_ONLY = ["run", "--select", "+stg_focus__deliveries"]
 
@@ -61,6 +62,13 @@ def test_demo_build_conserves_cost_and_counts_only_the_latest_delivery(demo_land
 def test_demo_excludes_non_sagemaker_spend(demo_build: DbtResult) -> None:
     assert demo_build.query("select count(*) from main.fct_ml_costs where service_name like '%Elastic Compute%'")[0][0] == 0
     assert demo_build.query("select count(*) from main.fct_ml_costs where lower(usage_type) like '%boxusage%'")[0][0] == 0
+
+
+def test_committed_focus_sample_is_the_official_file() -> None:
+    digest = hashlib.sha256(FOCUS_SAMPLE.read_bytes()).hexdigest()
+    if SHARED_FOCUS_SAMPLE.exists():
+        assert digest == hashlib.sha256(SHARED_FOCUS_SAMPLE.read_bytes()).hexdigest()
+    assert FOCUS_SAMPLE.stat().st_size == 701_800
 
 
 def test_real_focus_sample_builds_and_accounts_for_every_dollar(tmp_path: Path) -> None:
