@@ -82,7 +82,12 @@ model_invocations as (
             and invocations.account_id = variants.account_id
             and invocations.region = variants.region
             and invocations.target_kind = 'variant'
-    group by 1, 2, 3, 4, 5
+    group by
+        invocations.endpoint_name,
+        invocations.account_id,
+        invocations.region,
+        cast(invocations.period_start as date),
+        coalesce(invocations.target_model_name, components.model_name, variants.model_name)
 
 ),
 

@@ -42,7 +42,12 @@ final as (
         model_months.billing_period,
         model_months.model,
         model_teams.team,
-        model_months.* exclude (billing_period, model, team_unattributed_cost),
+        {% for group in cost_group_names() %}
+            model_months.{{ group }}_cost,
+        {% endfor %}
+        model_months.effective_cost,
+        model_months.billed_cost,
+        model_months.list_cost,
         model_months.effective_cost / nullif(sum(model_months.effective_cost) over (partition by model_months.billing_period), 0)
             as share_of_period_cost,
         sum(case when model_months.model = 'unattributed' then model_months.effective_cost else 0 end)

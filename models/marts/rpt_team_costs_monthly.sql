@@ -24,7 +24,14 @@ team_months as (
 final as (
 
     select
-        team_months.* exclude (model_unattributed_cost),
+        team_months.billing_period,
+        team_months.team,
+        {% for group in cost_group_names() %}
+            team_months.{{ group }}_cost,
+        {% endfor %}
+        team_months.effective_cost,
+        team_months.billed_cost,
+        team_months.list_cost,
         team_months.effective_cost / nullif(sum(team_months.effective_cost) over (partition by team_months.billing_period), 0)
             as share_of_period_cost,
         sum(case when team_months.team = 'unattributed' then team_months.effective_cost else 0 end)
