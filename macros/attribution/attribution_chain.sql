@@ -1,3 +1,4 @@
+-- noqa: disable=LT02
 {#-
     The attribution chain (README "Attribution chain"), as CTEs over a relation of
     contexts with the columns context_id, subject_key, target_resource_key,
@@ -52,19 +53,23 @@
 
     billing_tag_candidates as (
 
-        {% for key in keys %}
-            select
-                context_id,
-                '{{ key.column }}' as attribution_key,
-                billing_{{ key.column }} as attribution_value,
-                'billing_tags' as attribution_source,
-                30.0 as precedence
-            from {{ contexts }} as contexts
-            where billing_{{ key.column }} is not null
-            {% if not loop.last %}
-                union all
-            {% endif %}
-        {% endfor %}
+        select
+            contexts.context_id,
+            attribution_keys.attribution_key,
+            case attribution_keys.attribution_key
+                {% for key in keys %}
+                    when '{{ key.column }}' then contexts.billing_{{ key.column }}
+                {% endfor %}
+            end as attribution_value,
+            'billing_tags' as attribution_source,
+            30.0 as precedence
+        from {{ contexts }} as contexts
+        cross join (
+            values
+            {% for key in keys %}
+                ('{{ key.column }}'){{ ',' if not loop.last }}
+            {% endfor %}
+        ) as attribution_keys (attribution_key)
 
     ),
 
