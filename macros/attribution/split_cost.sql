@@ -1,13 +1,23 @@
 {#-
-    One allocation row's part of a source row's cost: cost x share, and on the
-    row flagged as the remainder row, whatever the shares left over (floating
-    point), so the parts of a source row always sum back to it exactly.
+    One allocation row's part of a source row's cost. A row with a single target
+    keeps the cost as it is. Split rows get cost x share rounded to 1e-10 USD, and
+    the remainder row gets the cost minus the other parts, so the parts of a source
+    row always sum back to it (largest-remainder in spirit, at 1e-10 USD): no split
+    gains or loses a cent, however many rows a billing period has.
 -#}
 {% macro split_cost(cost, share, partition_by, is_remainder_row) -%}
-    {{ cost }} * {{ share }}
-    + case
-        when {{ is_remainder_row }} then {{ cost }} - sum({{ cost }} * {{ share }}) over (partition by {{ partition_by }})
-        else 0
+    case
+        when count(*) over (partition by {{ partition_by }}) = 1 then {{ cost }}
+        when {{ is_remainder_row }}
+            then round(
+                {{ cost }}
+                - (
+                    sum(round({{ cost }} * {{ share }}, 10)) over (partition by {{ partition_by }})
+                    - round({{ cost }} * {{ share }}, 10)
+                ),
+                10
+            )
+        else round({{ cost }} * {{ share }}, 10)
     end
 {%- endmacro %}
 
