@@ -1207,8 +1207,9 @@ def deliveries_for(hours: int) -> list[Delivery]:
     return out
 
 
-def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS) -> dict[str, int]:
-    """Write the demo landing folder; returns row counts per table."""
+def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS, billing_tags: bool = True) -> dict[str, int]:
+    """Write the demo landing folder; returns row counts per table. ``billing_tags=False`` empties
+    every billing ``Tags`` value (tags then exist only in the API metadata)."""
     counts: dict[str, int] = {}
     hours = days * 24
     focus_tables = []
@@ -1228,6 +1229,9 @@ def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS) -> di
     import pyarrow as pa
 
     focus = pa.concat_tables(focus_tables) if len(focus_tables) > 1 else focus_tables[0]
+    if not billing_tags:
+        idx = focus.schema.get_field_index("Tags")
+        focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
     files = write_export(focus, landing / "focus", EXPORT_NAME, deliveries_for(hours))
     counts["focus_rows"] = focus.num_rows
     counts["focus_files"] = len(files)
@@ -1261,6 +1265,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="copies of the demo organisation (more resources, more rows)")
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of history from 2026-08-01")
     parser.add_argument("--billing-only", action="store_true", help="write only the FOCUS export (no sagemaker/ or cloudwatch/)")
+    parser.add_argument("--no-billing-tags", action="store_true", help="empty every billing Tags value (tags only in the API)")
     parser.add_argument("--force", action="store_true", help="replace an existing landing folder")
     args = parser.parse_args(argv)
     if args.landing.exists() and any(args.landing.iterdir()):
@@ -1268,7 +1273,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.landing} is not empty; use --force to replace it", file=sys.stderr)
             return 1
         shutil.rmtree(args.landing)
-    counts = write_landing(args.landing, scale=args.scale, days=args.days)
+    counts = write_landing(args.landing, scale=args.scale, days=args.days, billing_tags=not args.no_billing_tags)
     if args.billing_only:
         for area in ("sagemaker", "cloudwatch"):
             shutil.rmtree(args.landing / area, ignore_errors=True)
