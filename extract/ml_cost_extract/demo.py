@@ -87,9 +87,7 @@ class Account:
 
     def record(self, table: str, snapshot: date, acct: tuple[str, str], **row: object) -> None:
         extracted = datetime(snapshot.year, snapshot.month, snapshot.day, 6, 0)
-        self.meta.setdefault(table, []).append(
-            {"account_id": acct[0], "region": REGION, "snapshot_date": snapshot, "extracted_at": extracted, **row}
-        )
+        self.meta.setdefault(table, []).append({"account_id": acct[0], "region": REGION, "snapshot_date": snapshot, "extracted_at": extracted, **row})
 
     def tag(self, snapshot: date, acct: tuple[str, str], arn: str, tags: dict[str, str]) -> None:
         for key, value in sorted(tags.items()):
@@ -221,9 +219,7 @@ def _endpoint(
     return arn
 
 
-def _model(
-    acct: Account, a: tuple[str, str], name: str, mode: str = "SingleModel", tags: dict | None = None, created: int = -24 * 40
-) -> None:
+def _model(acct: Account, a: tuple[str, str], name: str, mode: str = "SingleModel", tags: dict | None = None, created: int = -24 * 40) -> None:
     arn = acct.arn(a, "model", name)
     for snap in acct.snapshots_for(max(created, 0)):
         acct.record(
@@ -236,9 +232,7 @@ def _model(
             execution_role_arn=f"arn:aws:iam::{a[0]}:role/SageMakerInferenceRole",
             container_mode=mode,
             image_uri=f"{a[0]}.dkr.ecr.{REGION}.amazonaws.com/{name.split('-', maxsplit=1)[0]}-serving:latest",
-            model_data_url=f"s3://ml-artifacts-{a[0]}/models/{name}/model.tar.gz"
-            if mode == "SingleModel"
-            else f"s3://ml-artifacts-{a[0]}/mme/",
+            model_data_url=f"s3://ml-artifacts-{a[0]}/models/{name}/model.tar.gz" if mode == "SingleModel" else f"s3://ml-artifacts-{a[0]}/mme/",
         )
         if tags:
             acct.tag(snap, a, arn, tags)
@@ -697,9 +691,7 @@ def _training(acct: Account) -> None:
         creation_time=acct.ts(hpo_start - 1),
         end_time=acct.ts(hpo_start + 12),
     )
-    acct.tag(
-        snap, d, tuning_arn, {"ml:team": "recsys", "ml:model": "recsys-ranker", "ml:experiment": "ranker-hpo", "ml:environment": "training"}
-    )
+    acct.tag(snap, d, tuning_arn, {"ml:team": "recsys", "ml:model": "recsys-ranker", "ml:experiment": "ranker-hpo", "ml:environment": "training"})
     for day in range(0, acct.hours // 24, 5):  # nlp-summarizer from Studio: only Studio auto-tags; carol's profile knows the team
         _training_job(
             acct,

@@ -423,6 +423,9 @@ def write_table(path: Path, table: Table, rows: list[dict] | pa.Table) -> int:
     arrow = arrow.select(table.schema.names).cast(table.schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(arrow, tmp, compression="zstd")
-    tmp.replace(path)
+    try:
+        pq.write_table(arrow, tmp, compression="zstd")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return arrow.num_rows

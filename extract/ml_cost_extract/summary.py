@@ -40,9 +40,7 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     ).fetchall()
     out.append(
         "\nBy cost category:\n"
-        + _table(
-            [(c, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for c, v in rows], ("cost_category", "effective_cost", "share")
-        )
+        + _table([(c, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for c, v in rows], ("cost_category", "effective_cost", "share"))
     )
     rows = con.execute(
         f"""select team, sum(effective_cost) as cost from {schema}.fct_ml_costs
@@ -50,8 +48,7 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
         [period],
     ).fetchall()
     out.append(
-        "\nBy team:\n"
-        + _table([(t, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for t, v in rows], ("team", "effective_cost", "share"))
+        "\nBy team:\n" + _table([(t, _money(v), f"{(v or 0) / total:.1%}" if total else "-") for t, v in rows], ("team", "effective_cost", "share"))
     )
     unattributed = con.execute(
         f"""select coalesce(sum(effective_cost) filter (where team = 'unattributed'), 0),

@@ -10,8 +10,7 @@ from conftest import DbtResult, run_dbt, write_demo
 
 def test_at_least_95_percent_of_cost_has_a_team_and_a_model(demo_build: DbtResult) -> None:
     total, named = demo_build.query(
-        "select sum(effective_cost), sum(effective_cost) filter (where team != 'unattributed' and model != 'unattributed') "
-        "from main.fct_ml_costs"
+        "select sum(effective_cost), sum(effective_cost) filter (where team != 'unattributed' and model != 'unattributed') from main.fct_ml_costs"
     )[0]
     assert named / total >= 0.95
     missing_reason = demo_build.query(

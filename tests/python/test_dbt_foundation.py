@@ -51,8 +51,7 @@ def test_demo_build_conserves_cost_and_counts_only_the_latest_delivery(demo_land
     raw_rows = (
         duckdb.connect()
         .execute(
-            f"select count(*) from read_parquet({[str(f) for f in latest]}) "
-            "where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
+            f"select count(*) from read_parquet({[str(f) for f in latest]}) where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
         )
         .fetchone()[0]
     )

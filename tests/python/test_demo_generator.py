@@ -80,9 +80,7 @@ def test_demo_delivers_one_billing_period_twice(demo_landing: Path) -> None:
 
 def test_demo_metadata_has_shared_endpoints_and_metrics(demo_landing: Path) -> None:
     con = duckdb.connect()
-    models = con.execute(
-        f"select container_mode, count(*) from read_parquet('{demo_landing}/sagemaker/models/**/*.parquet') group by all"
-    ).fetchall()
+    models = con.execute(f"select container_mode, count(*) from read_parquet('{demo_landing}/sagemaker/models/**/*.parquet') group by all").fetchall()
     assert dict(models).get("MultiModel", 0) > 0
     targets = con.execute(
         f"select count(distinct target_model) from read_parquet('{demo_landing}/cloudwatch/invocations/**/*.parquet') "
@@ -91,8 +89,7 @@ def test_demo_metadata_has_shared_endpoints_and_metrics(demo_landing: Path) -> N
     assert targets >= 3
     assert con.execute(f"select count(*) from read_parquet('{demo_landing}/sagemaker/inference_components/**/*.parquet')").fetchone()[0] > 0
     variants = con.execute(
-        f"select endpoint_name, count(distinct variant_name) "
-        f"from read_parquet('{demo_landing}/sagemaker/endpoints/**/*.parquet') group by all"
+        f"select endpoint_name, count(distinct variant_name) from read_parquet('{demo_landing}/sagemaker/endpoints/**/*.parquet') group by all"
     ).fetchall()
     assert max(v for _, v in variants) >= 2
     model_names = {
