@@ -275,7 +275,7 @@ def _endpoints(acct: Account) -> None:
 
     # A/B endpoint: two variants, two instance types, named by their models.
     for m in ("recsys-ranker-v1", "recsys-ranker-v2"):
-        _model(acct, a, m + s)
+        _model(acct, a, m + s, tags={"ml:team": "recsys", "ml:model": m})
     _endpoint(
         acct,
         a,
@@ -661,7 +661,7 @@ def _training(acct: Account) -> None:
             10,
             "ml.g5.12xlarge",
             2,
-            {"ml:team": "recsys", "ml:model": "recsys-two-tower", "Environment": "training"},
+            {"ml:team": "recsys", "ml:model": "recsys-two-tower", "ml:experiment": "two-tower-v3", "Environment": "training"},
         )
     spike = 24 * 80 + 8  # 2026-10-20: a large p4d run (cost spike)
     _training_job(
@@ -672,7 +672,7 @@ def _training(acct: Account) -> None:
         12,
         "ml.p4d.24xlarge",
         2,
-        {"ml:team": "recsys", "ml:model": "recsys-two-tower", "ml:environment": "training"},
+        {"ml:team": "recsys", "ml:model": "recsys-two-tower", "ml:experiment": "two-tower-v3", "ml:environment": "training"},
     )
     # Hyper-parameter tuning: only the tuning job is tagged.
     tuning_name = "recsys-ranker-hpo" + s
@@ -803,7 +803,7 @@ def _processing_and_transform(acct: Account) -> None:
             end_time=acct.ts(start + 1),
         )
     # Ad-hoc NLP data preparation under a shared data role, untagged: the rules seed names the team.
-    for day in range(0, acct.hours // 24, 2):
+    for day in range(acct.hours // 24):
         name = f"nlp-data-prep-{day:03d}{s}"
         arn = acct.arn(d, "processing-job", name)
         start = day * 24 + 13

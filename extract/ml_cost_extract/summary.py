@@ -61,30 +61,24 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
             f"\nUnattributed: team {unattributed[0] / total:.1%} ({_money(unattributed[0])}), "
             f"model {unattributed[1] / total:.1%} ({_money(unattributed[1])})"
         )
-    if _exists(con, "rpt_tag_coverage"):
+    if _exists(con, "rpt_tag_coverage_resources"):
         rows = con.execute(
             f"""select required_key,
-                       sum(effective_cost) filter (where present_in_billing) / nullif(sum(effective_cost), 0),
-                       sum(effective_cost) filter (where present_on_resource) / nullif(sum(effective_cost), 0),
-                       sum(effective_cost) filter (where resolved) / nullif(sum(effective_cost), 0)
-                from {schema}.rpt_tag_coverage_detail where billing_period = ? group by required_key order by required_key""",
+                       sum(cost_in_billing) / nullif(sum(effective_cost), 0),
+                       sum(cost_tagged) / nullif(sum(effective_cost), 0),
+                       sum(cost_resolved) / nullif(sum(effective_cost), 0),
+                       count(distinct case when present_on_resource then resource_key end) / nullif(count(distinct resource_key), 0)
+                from {schema}.rpt_tag_coverage_resources where billing_period = ? and is_required
+                group by required_key order by required_key""",
             [period],
         ).fetchall()
         out.append(
-            "\nTag coverage (share of effective cost):\n"
+            "\nTag coverage where each key is required (cost-weighted; the CI gate counts billing + API tags, 80% minimum):\n"
             + _table(
-                [(k, f"{a or 0:.1%}", f"{b or 0:.1%}", f"{c or 0:.1%}") for k, a, b, c in rows],
-                ("key", "in billing tags", "tagged or inherited", "resolved (incl. rules)"),
+                [(k, f"{a or 0:.1%}", f"{b or 0:.1%}", f"{c or 0:.1%}", f"{d or 0:.1%}") for k, a, b, c, d in rows],
+                ("key", "in billing tags", "tagged (billing or API)", "resolved (incl. rules)", "tagged, by resources"),
             )
         )
-    else:
-        rows = con.execute(
-            f"""select 'team', sum(effective_cost) filter (where team_source = 'billing_tags') / nullif(sum(effective_cost), 0),
-                       'model', sum(effective_cost) filter (where model_source = 'billing_tags') / nullif(sum(effective_cost), 0)
-                from {schema}.fct_ml_costs where billing_period = ?""",
-            [period],
-        ).fetchone()
-        out.append(f"\nTag coverage in billing tags (share of effective cost): team {rows[1] or 0:.1%}, model {rows[3] or 0:.1%}")
     return "\n".join(out)
 
 

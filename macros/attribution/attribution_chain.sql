@@ -263,7 +263,9 @@
     presence as (
 
         -- whether a key exists at all in billing tags, and on the resource or an ancestor
-        -- (API), whichever step won: the two ways of counting tag coverage
+        -- (API), whichever step won: the two ways of counting tag coverage. The model a
+        -- split assigns (a variant's model, a multi-model endpoint's TargetModel) counts as
+        -- present: a model inside a shared endpoint is no resource that could carry a tag.
         select
             context_id,
             {% for key in keys %}
@@ -274,7 +276,7 @@
                     case
                         when
                             attribution_key = '{{ key.column }}'
-                            and (attribution_source in ('target_tags', 'resource_tags') or attribution_source like 'inherited_%')
+                            and (attribution_source in ('target_tags', 'allocation_target', 'resource_tags') or attribution_source like 'inherited_%')
                             then 1
                         else 0
                     end

@@ -86,6 +86,7 @@ final as (
         charge_id,
         billing_period,
         billing_period_start,
+        billing_period_end,
         charge_period_start,
         charge_period_end,
         charge_date,

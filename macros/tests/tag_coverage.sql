@@ -1,0 +1,135 @@
+-- noqa: disable=LT02
+{#-
+    CI gate on tag coverage, for a model at the grain of rpt_tag_coverage_resources.
+    A key counts as present when it is in billing Tags, on the resource, or inherited
+    (a rule does not make a resource tagged). Fails (returns rows) for every key whose
+    coverage in the chosen billing period is below the minimum, and prints each failing
+    key with its measured coverage, the threshold and the top offenders by cost.
+
+    arguments:
+      keys       required keys to check (default: var attribution_keys)
+      basis      'cost' (effective cost) or 'count' (resources); default var tag_coverage_basis
+      min_share  minimum coverage; default var tag_coverage_<level>_min
+      level      'error' or 'warn': which default threshold (pair it with config severity)
+      filter     extra SQL condition on the rows (e.g. "environment = 'production'")
+      period     'last_complete' (default: the last billing period the data reaches the end
+                 of, else the last one), 'last' or 'all'
+-#}
+{% test tag_coverage(model, keys=none, basis=none, min_share=none, level='error', filter=none, period='last_complete', offenders=5) %}
+    {%- set sql = tag_coverage_sql(model, keys, basis, min_share, level, filter, period) -%}
+    {%- if execute and flags.WHICH in ('build', 'test') -%}
+        {%- set failing = run_query(sql) -%}
+        {%- for row in failing.rows -%}
+            {%- set top = run_query(tag_coverage_offenders_sql(model, row[0], row[3], filter, offenders)) -%}
+            {%- set listed = [] -%}
+            {%- for offender in top.rows -%}
+                {%- do listed.append(offender[0] ~ ' ($' ~ '%.2f' | format(offender[1]) ~ ')') -%}
+            {%- endfor -%}
+            {{ log("tag_coverage " ~ level ~ ": " ~ row[0] ~ " coverage " ~ '%.2f' | format(row[1]) ~ " (" ~ row[4] ~ "-weighted, billing period "
+                ~ row[3] ~ ") is below the threshold " ~ '%.2f' | format(row[2]) ~ "; top offenders by cost: " ~ (listed | join(', ') or 'none'),
+                info=true) }}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ sql }}
+{% endtest %}
+
+{% macro tag_coverage_settings(keys, basis, min_share, level) -%}
+    {%- set key_list = var('attribution_keys') if keys is none else ([keys] if keys is string else keys) -%}
+    {%- set chosen_basis = basis or var('tag_coverage_basis') -%}
+    {%- if chosen_basis not in ('cost', 'count') -%}
+        {{ exceptions.raise_compiler_error("tag_coverage: basis must be 'cost' or 'count', got '" ~ chosen_basis ~ "'") }}
+    {%- endif -%}
+    {%- set threshold = min_share if min_share is not none else var('tag_coverage_' ~ level ~ '_min') -%}
+    {{ return({'keys': key_list, 'basis': chosen_basis, 'threshold': threshold | float}) }}
+{%- endmacro %}
+
+{% macro tag_coverage_scope(model, filter, period) -%}
+    scoped_rows as (
+        select *
+        from {{ model }}
+        where
+            {{ tag_key_required_condition() }}
+            and ({{ filter or 'true' }})
+    ),
+
+    chosen_period as (
+        select
+            {% if period == 'last_complete' %}
+                coalesce(max(case when is_complete_period then billing_period end), max(billing_period))
+            {% else %}
+                max(billing_period)
+            {% endif %} as billing_period
+        from scoped_rows
+    ),
+
+    period_rows as (
+        select scoped_rows.*
+        from scoped_rows
+        {% if period != 'all' %}
+            inner join chosen_period on scoped_rows.billing_period = chosen_period.billing_period
+        {% endif %}
+    )
+{%- endmacro %}
+
+{% macro tag_coverage_sql(model, keys, basis, min_share, level, filter, period) -%}
+    {%- set s = tag_coverage_settings(keys, basis, min_share, level) -%}
+    with
+
+    {{ tag_coverage_scope(model, filter, period) }},
+
+    coverage as (
+        select
+            required_key,
+            {% if s.basis == 'cost' %}
+                sum(cost_tagged) / nullif(sum(effective_cost), 0)
+            {% else %}
+                count(distinct case when present_on_resource then resource_key end) * 1.0 / nullif(count(distinct resource_key), 0)
+            {% endif %} as measured_coverage,
+            {{ s.threshold }} as threshold,
+            {% if period == 'all' %}'all'{% else %}max(billing_period){% endif %} as billing_period,
+            '{{ s.basis }}' as basis
+        from period_rows
+        where required_key in ({% for k in s['keys'] %}'{{ k }}'{{ ', ' if not loop.last }}{% endfor %})
+        group by required_key
+    )
+
+    select
+        required_key,
+        measured_coverage,
+        threshold,
+        billing_period,
+        basis
+    from coverage
+    where coalesce(measured_coverage, 0) < threshold
+{%- endmacro %}
+
+{% macro tag_coverage_offenders_sql(model, required_key, billing_period, filter, limit) -%}
+    with
+
+    {{ tag_coverage_scope(model, filter, 'all') }}
+
+    select
+        resource_name,
+        sum(effective_cost - cost_tagged) as untagged_cost
+    from period_rows
+    where required_key = '{{ required_key }}' and ('{{ billing_period }}' = 'all' or billing_period = '{{ billing_period }}')
+    group by resource_name
+    having sum(effective_cost - cost_tagged) > 0
+    order by untagged_cost desc
+    limit {{ limit }}
+{%- endmacro %}
+
+{#- Which rows each required key is required on (var tag_coverage_key_filters); true for keys not listed. -#}
+{% macro tag_key_required_condition() -%}
+    {%- set key_filters = var('tag_coverage_key_filters', {}) -%}
+    {%- if key_filters -%}
+        (case required_key
+            {%- for key, condition in key_filters.items() %}
+            when '{{ key }}' then ({{ condition }})
+            {%- endfor %}
+            else true
+        end)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

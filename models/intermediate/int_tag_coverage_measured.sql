@@ -1,0 +1,90 @@
+{%- set keys = attribution_keys() -%}
+-- For each billing period, tagged resource, cost category and required key: the cost,
+-- and whether the key was (a) in billing Tags, (b) on the resource or inherited (API),
+-- (c) resolved by any means. Rows without a resource (credits, commitments) cannot be
+-- tagged and are left out.
+with
+
+charges as (
+
+    select * from {{ ref('int_ml_charges_attributed') }}
+    where resource_id is not null and cost_group not in ('commitment', 'credit', 'tax')
+
+),
+
+unpivoted as (
+
+    select
+        charges.billing_period,
+        lower(charges.resource_id) as resource_key,
+        charges.resource_id,
+        charges.resource_type,
+        charges.resource_name,
+        charges.sub_account_id,
+        charges.cost_category,
+        charges.cost_group,
+        charges.charge_period_end,
+        charges.billing_period_end,
+        required_keys.attribution_key,
+        required_keys.required_key,
+        charges.effective_cost,
+        case required_keys.attribution_key
+            {% for key in keys %}
+                when '{{ key.column }}' then charges.{{ key.column }}_in_billing
+            {% endfor %}
+        end as in_billing,
+        case required_keys.attribution_key
+            {% for key in keys %}
+                when '{{ key.column }}' then charges.{{ key.column }}_on_resource
+            {% endfor %}
+        end as on_resource,
+        case required_keys.attribution_key
+            {% for key in keys %}
+                when '{{ key.column }}' then charges.{{ key.column }} != 'unattributed'
+            {% endfor %}
+        end as resolved,
+        case required_keys.attribution_key
+            {% for key in keys %}
+                when '{{ key.column }}' then charges.{{ key.column }}
+            {% endfor %}
+        end as resolved_value
+    from charges
+    cross join (
+        values
+        {% for key in keys %}
+            ('{{ key.column }}', '{{ key.key }}'){{ ',' if not loop.last }}
+        {% endfor %}
+    ) as required_keys (attribution_key, required_key)
+
+),
+
+final as (
+
+    select
+        billing_period,
+        resource_key,
+        min(resource_id) as resource_id,
+        min(resource_type) as resource_type,
+        min(resource_name) as resource_name,
+        min(sub_account_id) as account_id,
+        cost_category,
+        min(cost_group) as cost_group,
+        required_key,
+        attribution_key,
+        max(charge_period_end) as last_charged_at,
+        max(billing_period_end) as billing_period_end,
+        sum(effective_cost) as effective_cost,
+        max(case when in_billing then 1 else 0 end) = 1 as present_in_billing,
+        max(case when in_billing or on_resource then 1 else 0 end) = 1 as present_on_resource,
+        max(case when resolved then 1 else 0 end) = 1 as resolved,
+        sum(case when in_billing then effective_cost else 0 end) as cost_in_billing,
+        sum(case when in_billing or on_resource then effective_cost else 0 end) as cost_tagged,
+        sum(case when on_resource and not in_billing then effective_cost else 0 end) as cost_tagged_not_in_billing,
+        sum(case when resolved then effective_cost else 0 end) as cost_resolved,
+        min(case when resolved then resolved_value end) as resolved_value
+    from unpivoted
+    group by billing_period, resource_key, cost_category, required_key, attribution_key
+
+)
+
+select * from final
