@@ -1,7 +1,7 @@
 """A deterministic demo account: FOCUS 1.2 billing export plus the matching landed metadata.
 
-Four teams (fraud, recsys, nlp, ml-platform), eleven models, 92 days (2026-08-01 to
-2026-10-31), hourly charges. What it contains, and why, is listed in README "Demo account".
+Four teams (fraud, recsys, nlp, ml-platform), eleven models, 81 days (2026-08-01 to
+2026-10-20), hourly charges. What it contains, and why, is listed in README "Demo account".
 Everything derives from the seed: two runs write identical data.
 """
 
@@ -21,7 +21,7 @@ from .focus_writer import Delivery, FocusRows, month_start, next_month, write_ex
 from .landing import TABLES_BY_NAME, table_path, write_table
 
 START = datetime(2026, 8, 1)
-DEFAULT_DAYS = 92
+DEFAULT_DAYS = 81  # 2026-08-01 to 2026-10-20: the last month is in progress, as when users run it
 PAYER = ("111111111111", "Demo Payer")
 REGION = "us-east-1"
 RC = "USE1"
@@ -232,7 +232,13 @@ def _model(acct: Account, a: tuple[str, str], name: str, mode: str = "SingleMode
             execution_role_arn=f"arn:aws:iam::{a[0]}:role/SageMakerInferenceRole",
             container_mode=mode,
             image_uri=f"{a[0]}.dkr.ecr.{REGION}.amazonaws.com/{name.split('-', maxsplit=1)[0]}-serving:latest",
-            model_data_url=f"s3://ml-artifacts-{a[0]}/models/{name}/model.tar.gz" if mode == "SingleModel" else f"s3://ml-artifacts-{a[0]}/mme/",
+            model_data_url=(
+                f"s3://recsys-embeddings-{a[0]}/index/{name}/model.tar.gz"
+                if name.startswith("recsys-embed")
+                else f"s3://ml-artifacts-{a[0]}/models/{name}/model.tar.gz"
+                if mode == "SingleModel"
+                else f"s3://ml-artifacts-{a[0]}/mme/"
+            ),
         )
         if tags:
             acct.tag(snap, a, arn, tags)
@@ -437,6 +443,18 @@ def _endpoints(acct: Account) -> None:
         usage_prefix="AsyncInf",
     )
 
+    async_hours = acct.business_hours(8, 18)
+    _invocations(
+        acct,
+        metrics,
+        async_hours,
+        np.round(40 + 30 * acct.rng.random(len(async_hours))),
+        namespace="AWS/SageMaker",
+        metric_name="Invocations",
+        endpoint_name="fraud-async" + s,
+        variant_name="AllTraffic",
+    )
+
     # Forgotten staging endpoint: untagged, no traffic, runs all the time (a rule names its team).
     _model(acct, d, "recsys-legacy" + s)
     _endpoint(
@@ -587,9 +605,9 @@ def _training_job(
         trial_name=f"{experiment}-trial-{start_hour}" if experiment else None,
         role_arn=f"arn:aws:iam::{a[0]}:role/{role}",
         tuning_job_arn=tuning_arn,
-        image_uri=f"{a[0]}.dkr.ecr.{REGION}.amazonaws.com/{model.split('-')[0]}-training:latest",
+        image_uri=f"{acct.prod[0]}.dkr.ecr.{REGION}.amazonaws.com/{model.split('-')[0]}-training:latest",
         output_s3_uri=f"s3://ml-artifacts-{a[0]}/training/{name}/",
-        input_s3_uris_json=json.dumps([f"s3://ml-datasets-{a[0]}/{model}/"]),
+        input_s3_uris_json=json.dumps([f"s3://ml-datasets-{acct.prod[0]}/{model}/"]),
         model_artifacts_s3_uri=f"s3://ml-artifacts-{a[0]}/training/{name}/output/model.tar.gz",
     )
     acct.tag(snap, a, arn, tags)
@@ -1044,7 +1062,14 @@ def _related_and_other(acct: Account) -> None:
     a, d = acct.prod, acct.dev
     days = np.arange(0, acct.hours, 24)
     team_tags = {"ml:team": "ml-platform"}
-    for bucket, gb in ((f"ml-artifacts-{a[0]}", 4200.0), (f"ml-datasets-{a[0]}", 9800.0), (f"ml-artifacts-{d[0]}", 2600.0)):
+    buckets = (
+        (f"ml-artifacts-{a[0]}", 4200.0),
+        (f"ml-datasets-{a[0]}", 9800.0),
+        (f"ml-artifacts-{d[0]}", 2600.0),
+        (f"recsys-embeddings-{a[0]}", 21000.0),
+        (f"finance-reports-{a[0]}", 800.0),
+    )  # the last is not ML
+    for bucket, gb in buckets:
         acct.charge(
             tags=team_tags,
             hours=days,
@@ -1080,6 +1105,8 @@ def _related_and_other(acct: Account) -> None:
         ("/aws/sagemaker/Endpoints/fraud-xgb-prod", 2.0),
         ("/aws/sagemaker/Endpoints/recsys-ab", 3.5),
         ("/aws/sagemaker/Endpoints/nlp-mme", 1.5),
+        ("/aws/sagemaker/Endpoints/shared-ic-endpoint", 4.0),
+        ("/aws/lambda/billing-export", 0.3),
         ("/aws/sagemaker/TrainingJobs", 1.2),
         ("/aws/sagemaker/ProcessingJobs", 0.4),
     ):

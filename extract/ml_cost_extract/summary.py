@@ -79,6 +79,31 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
                 ("key", "in billing tags", "tagged (billing or API)", "resolved (incl. rules)", "tagged, by resources"),
             )
         )
+    if _exists(con, "rpt_idle_resources"):
+        rows = con.execute(
+            f"""select finding, resource_name, team, daily_cost, coalesce(cost_since_idle, off_hours_cost, window_cost)
+                from {schema}.rpt_idle_resources order by window_cost desc limit 5"""
+        ).fetchall()
+        out.append(
+            "\nTop idle and always-on resources (last 14 days):\n"
+            + _table(
+                [(f, n, t, _money(d), _money(c)) for f, n, t, d, c in rows],
+                ("finding", "resource", "team", "per day", "cost since idle / off-hours"),
+            )
+        )
+    if _exists(con, "rpt_budget_forecast"):
+        rows = con.execute(
+            f"""select team, billing_period, budget_amount, actual_cost, forecast_cost, status
+                from {schema}.rpt_budget_forecast where billing_period = (select max(billing_period) from {schema}.rpt_budget_forecast)
+                order by forecast_cost / budget_amount desc"""
+        ).fetchall()
+        out.append(
+            "\nTeam budgets:\n"
+            + _table(
+                [(t, m, _money(b), _money(a), _money(f), st) for t, m, b, a, f, st in rows],
+                ("team", "month", "budget", "actual", "forecast", "status"),
+            )
+        )
     return "\n".join(out)
 
 

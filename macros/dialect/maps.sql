@@ -46,3 +46,16 @@
 {% macro spark__map_entries_from(relation, map_col, key_alias, value_alias) -%}
     {{ relation }} lateral view explode({{ map_col }}) entries as {{ key_alias }}, {{ value_alias }}
 {%- endmacro %}
+
+{#- A JSON array of strings as an array value, for `cross join unnest(...)`. -#}
+{% macro json_string_array(expr) -%}
+    {{ return(adapter.dispatch('json_string_array', 'ml_cost')(expr)) }}
+{%- endmacro %}
+
+{% macro default__json_string_array(expr) -%}
+    cast(json_parse({{ expr }}) as array(varchar))
+{%- endmacro %}
+
+{% macro duckdb__json_string_array(expr) -%}
+    cast(json({{ expr }}) as varchar[])
+{%- endmacro %}

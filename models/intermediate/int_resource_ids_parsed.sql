@@ -40,7 +40,11 @@ final as (
             else arn_resource_type
         end as arn_resource_type,
         arn_resource_path,
-        {{ regexp_extract_group('arn_resource_path', '([^/]+)$', 1) }} as arn_resource_name,
+        case
+            -- Studio apps, spaces and profiles are only unique with their domain (and owner)
+            when arn_resource_type in ('app', 'space', 'user-profile') then arn_resource_path
+            else {{ regexp_extract_group('arn_resource_path', '([^/]+)$', 1) }}
+        end as arn_resource_name,
         arn_resource_type || '/' || lower(arn_resource_path) || '@' || arn_region || ':' || arn_account_id as natural_key
     from parsed
 
