@@ -60,42 +60,76 @@ model_teams as (
 
 ),
 
-final as (
+model_keys as (
+
+    -- a model with linked related cost but no SageMaker cost that month still shows
+    select
+        billing_period,
+        model
+    from model_months
+    union
+    select
+        billing_period,
+        model
+    from related_months
+
+),
+
+combined as (
 
     select
-        model_months.billing_period,
-        model_months.model,
+        model_keys.billing_period,
+        model_keys.model,
         model_teams.team,
-        model_months.training_cost + model_months.inference_cost + model_months.processing_cost + model_months.development_cost
-            as compute_cost,
-        model_months.storage_cost + coalesce(related_months.s3_storage_cost, 0) as fully_loaded_storage_cost,
+        {% for group in cost_group_names() %}
+            coalesce(model_months.{{ group }}_cost, 0) as {{ group }}_cost,
+        {% endfor %}
+        coalesce(model_months.effective_cost, 0) as effective_cost,
+        coalesce(model_months.billed_cost, 0) as billed_cost,
+        coalesce(model_months.list_cost, 0) as list_cost,
+        coalesce(model_months.team_unattributed_cost, 0) as team_unattributed_cost,
         coalesce(related_months.s3_storage_cost, 0) as s3_storage_cost,
         coalesce(related_months.registry_cost, 0) as registry_cost,
         coalesce(related_months.logging_cost, 0) as logging_cost,
-        model_months.data_transfer_cost as fully_loaded_data_transfer_cost,
-        model_months.effective_cost + coalesce(related_months.related_cost, 0) as fully_loaded_cost,
-        coalesce(related_months.related_cost, 0) / nullif(model_months.effective_cost, 0) as hidden_cost_share,
-        {% for group in cost_group_names() %}
-            model_months.{{ group }}_cost,
-        {% endfor %}
-        model_months.effective_cost,
-        model_months.billed_cost,
-        model_months.list_cost,
-        model_months.effective_cost / nullif(sum(model_months.effective_cost) over (partition by model_months.billing_period), 0)
-            as share_of_period_cost,
-        sum(case when model_months.model = 'unattributed' then model_months.effective_cost else 0 end)
-            over (partition by model_months.billing_period)
-        / nullif(sum(model_months.effective_cost) over (partition by model_months.billing_period), 0)
-            as period_unattributed_share,
-        model_months.team_unattributed_cost / nullif(model_months.effective_cost, 0) as team_unattributed_share
-    from model_months
+        coalesce(related_months.related_cost, 0) as related_cost
+    from model_keys
+    left join model_months
+        on model_keys.billing_period = model_months.billing_period and model_keys.model = model_months.model
     left join related_months
-        on model_months.billing_period = related_months.billing_period and model_months.model = related_months.model
-    inner join model_teams
+        on model_keys.billing_period = related_months.billing_period and model_keys.model = related_months.model
+    left join model_teams
         on
-            model_months.billing_period = model_teams.billing_period
-            and model_months.model = model_teams.model
+            model_keys.billing_period = model_teams.billing_period
+            and model_keys.model = model_teams.model
             and model_teams.team_rank = 1
+
+),
+
+final as (
+
+    select
+        billing_period,
+        model,
+        team,
+        training_cost + inference_cost + processing_cost + development_cost as compute_cost,
+        storage_cost + s3_storage_cost as fully_loaded_storage_cost,
+        s3_storage_cost,
+        registry_cost,
+        logging_cost,
+        data_transfer_cost as fully_loaded_data_transfer_cost,
+        effective_cost + related_cost as fully_loaded_cost,
+        related_cost / nullif(effective_cost, 0) as hidden_cost_share,
+        {% for group in cost_group_names() %}
+            {{ group }}_cost,
+        {% endfor %}
+        effective_cost,
+        billed_cost,
+        list_cost,
+        effective_cost / nullif(sum(effective_cost) over (partition by billing_period), 0) as share_of_period_cost,
+        sum(case when model = 'unattributed' then effective_cost else 0 end) over (partition by billing_period)
+        / nullif(sum(effective_cost) over (partition by billing_period), 0) as period_unattributed_share,
+        team_unattributed_cost / nullif(effective_cost, 0) as team_unattributed_share
+    from combined
 
 )
 

@@ -33,8 +33,10 @@ def _focus(landing: Path) -> duckdb.DuckDBPyRelation:
 
 
 def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> None:
-    con, focus = _focus(demo_landing)
-    latest = f"(select * from {focus} where filename not like '%20261025T0612Z%')"
+    con, _ = _focus(demo_landing)
+    data = demo_landing / "focus" / "ml-focus-export" / "data"
+    latest_files = [str(f) for period in data.iterdir() for f in sorted(period.iterdir())[-1].glob("*.parquet")]
+    latest = f"(select * from read_parquet({latest_files}))"
     q = lambda sql: con.execute(sql.format(f=latest)).fetchall()  # noqa: E731
     days = q("select count(distinct cast(ChargePeriodStart as date)) from {f}")[0][0]
     assert days >= 60
