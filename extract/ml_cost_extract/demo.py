@@ -16,8 +16,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
-from .focus_writer import Delivery, FocusRows, month_start, next_month, write_export
+from .focus_writer import Delivery, FocusRows, month_start, next_month, replicate, write_export
 from .landing import TABLES_BY_NAME, table_path, write_table
 
 START = datetime(2026, 8, 1)
@@ -1107,21 +1108,22 @@ def _related_and_other(acct: Account) -> None:
         ("/aws/sagemaker/Endpoints/nlp-mme", 1.5),
         ("/aws/sagemaker/Endpoints/shared-ic-endpoint", 4.0),
         ("/aws/lambda/billing-export", 0.3),
-        ("/aws/sagemaker/TrainingJobs", 1.2),
         ("/aws/sagemaker/ProcessingJobs", 0.4),
+        ("/aws/sagemaker/TrainingJobs", 1.2),  # training runs in the dev account: its logs are there
     ):
+        owner = d if group.endswith("TrainingJobs") else a
         acct.charge(
             tags={},
             hours=days,
             quantity=gb,
             unit_price=0.50,
-            sub_account=a,
+            sub_account=owner,
             region=REGION,
             service_code="AmazonCloudWatch",
             usage_type=f"{RC}-DataProcessing-Bytes",
             unit="GB",
             description="$0.50 per GB logs data ingested",
-            resource_id=f"arn:aws:logs:{REGION}:{a[0]}:log-group:{group}{acct.sfx}",
+            resource_id=f"arn:aws:logs:{REGION}:{owner[0]}:log-group:{group}{acct.sfx}",
             resource_type="LogGroup",
             duration_hours=24,
         )
@@ -1226,56 +1228,67 @@ def deliveries_for(hours: int) -> list[Delivery]:
     return out
 
 
-def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS, billing_tags: bool = True) -> dict[str, int]:
-    """Write the demo landing folder; returns row counts per table. ``billing_tags=False`` empties
-    every billing ``Tags`` value (tags then exist only in the API metadata)."""
+def _copies(scale: int) -> list[dict[str, str]]:
+    """Account-id substitutions for each copy of the organisation (copy 0 is the original)."""
+    return [{"222222222222": f"{222222222222 + c * 1000:012d}", "333333333333": f"{333333333333 + c * 1000:012d}"} if c else {} for c in range(scale)]
+
+
+def _replicated(table: pa.Table, copies: list[dict[str, str]]) -> pa.Table:
+    return pa.concat_tables([replicate(table, m) if m else table for m in copies])
+
+
+def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS, billing_tags: bool = True, copies_per_chunk: int = 16) -> dict[str, int]:
+    """Write the demo landing folder; returns row counts per table.
+
+    ``scale`` copies of the organisation, each in its own two accounts (every ARN, bucket and
+    log group carries the account id), streamed in chunks so memory stays flat at 50M rows.
+    ``billing_tags=False`` empties every billing ``Tags`` value (tags then exist only in the API).
+    """
     counts: dict[str, int] = {}
     hours = days * 24
-    focus_tables = []
-    for copy in range(scale):
-        acct = Account(copy=copy, hours=hours)
-        build(acct)
-        focus_tables.append(acct.focus.to_table())
-        for name, rows in sorted(acct.meta.items()):
-            table = TABLES_BY_NAME[name]
-            by_key: dict[tuple[str, date], list[dict]] = {}
-            for row in rows:
-                by_key.setdefault((row["account_id"], row["snapshot_date"]), []).append(row)
-            for (account_id, snap), part in sorted(by_key.items()):
-                stem = f"{account_id}-{REGION}-demo"
-                counts[name] = counts.get(name, 0) + write_table(table_path(landing, table, snap.isoformat(), stem), table, part)
-        _write_metrics(landing, acct, counts)
-    import pyarrow as pa
-
-    focus = pa.concat_tables(focus_tables) if len(focus_tables) > 1 else focus_tables[0]
+    acct = Account(copy=0, hours=hours)
+    build(acct)
+    focus = acct.focus.to_table()
     if not billing_tags:
         idx = focus.schema.get_field_index("Tags")
         focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
-    files = write_export(focus, landing / "focus", EXPORT_NAME, deliveries_for(hours))
-    counts["focus_rows"] = focus.num_rows
+    copies = _copies(scale)
+    batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
+    files = write_export((_replicated(focus, batch) for batch in batches), landing / "focus", EXPORT_NAME, deliveries_for(hours))
+    counts["focus_rows"] = focus.num_rows * scale
     counts["focus_files"] = len(files)
+    tables = {name: rows for name, rows in acct.meta.items()}
+    tables["invocations"] = _metric_rows(acct)
+    for name, rows in sorted(tables.items()):
+        table = TABLES_BY_NAME[name]
+        by_snapshot: dict[date, list[dict]] = {}
+        for row in rows:
+            by_snapshot.setdefault(row["snapshot_date"], []).append(row)
+        for snap, part in sorted(by_snapshot.items()):
+            arrow = pa.Table.from_pylist(part, schema=table.schema)
+            for b, batch in enumerate(batches):
+                stem = f"demo-{REGION}-copies-{b * copies_per_chunk:05d}"
+                counts[name] = counts.get(name, 0) + write_table(table_path(landing, table, snap.isoformat(), stem), table, _replicated(arrow, batch))
     return counts
 
 
-def _write_metrics(landing: Path, acct: Account, counts: dict[str, int]) -> None:
-    table = TABLES_BY_NAME["invocations"]
-    by_week: dict[date, list[dict]] = {}
+def _metric_rows(acct: Account) -> list[dict]:
+    rows = []
     for m in acct.metrics:
-        when = acct.ts(m.pop("hour"))
+        metric = dict(m)
+        when = acct.ts(metric.pop("hour"))
         snap = when.date() + timedelta(days=7 - when.weekday())
-        by_week.setdefault(snap, []).append(
+        rows.append(
             {
                 "account_id": acct.prod[0],
                 "region": REGION,
                 "snapshot_date": snap,
                 "extracted_at": datetime(snap.year, snap.month, snap.day, 6, 0),
                 "period_start": when,
-                **m,
+                **metric,
             }
         )
-    for snap, rows in sorted(by_week.items()):
-        path = table_path(landing, table, snap.isoformat(), f"{acct.prod[0]}-{REGION}-demo")
-        counts["invocations"] = counts.get("invocations", 0) + write_table(path, table, rows)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

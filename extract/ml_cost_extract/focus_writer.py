@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -250,45 +251,98 @@ class Delivery:
     cost_factor: float = 1.0
 
 
-def write_export(table: pa.Table, root: Path, export_name: str, deliveries: list[Delivery], rows_per_file: int = 1_000_000) -> list[Path]:
-    """Write each delivery to ``<root>/<export>/data/BILLING_PERIOD=P/<delivery>/`` with a manifest.
-
-    The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's LastModified).
-    """
+def _delivery_part(table: pa.Table, d: Delivery) -> pa.Table:
     import pyarrow.compute as pc
 
+    start = datetime.strptime(d.period, "%Y-%m")
+    mask = pc.equal(table["BillingPeriodStart"], pa.scalar(start, type=TS))
+    if d.cutoff is not None:
+        mask = pc.and_(mask, pc.less(table["ChargePeriodStart"], pa.scalar(d.cutoff, type=TS)))
+    part = table.filter(mask)
+    if d.cost_factor != 1.0:
+        for name in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingCurrencyEffectiveCost"):
+            idx = part.schema.get_field_index(name)
+            part = part.set_column(idx, name, pc.multiply(part[name], d.cost_factor))
+    return part
+
+
+def write_export(
+    chunks: pa.Table | Iterable[pa.Table], root: Path, export_name: str, deliveries: list[Delivery], rows_per_file: int = 2_000_000
+) -> list[Path]:
+    """Write each delivery to ``<root>/<export>/data/BILLING_PERIOD=P/<delivery>/`` with a manifest.
+
+    ``chunks`` may be one table or an iterable of tables (streamed: memory stays flat however many
+    rows). The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's
+    LastModified).
+    """
+    ordered = sorted(deliveries, key=lambda d: d.at)
+    writers: dict[int, tuple[Path, pq.ParquetWriter, int]] = {}
+    files: dict[int, list[Path]] = {i: [] for i in range(len(ordered))}
+
+    def folder(d: Delivery) -> Path:
+        return root / export_name / "data" / f"BILLING_PERIOD={d.period}" / d.at.strftime("%Y%m%dT%H%MZ")
+
+    def open_writer(i: int) -> None:
+        path = folder(ordered[i]) / f"{export_name}-{len(files[i]) + 1:05d}.snappy.parquet"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        writers[i] = (path, pq.ParquetWriter(tmp, FOCUS_12_SCHEMA, compression="snappy"), 0)
+        files[i].append(path)
+
+    def close_writer(i: int) -> None:
+        path, writer, _ = writers.pop(i)
+        writer.close()
+        path.with_name(f".{path.name}.tmp").replace(path)
+
+    for chunk in [chunks] if isinstance(chunks, pa.Table) else chunks:
+        for i, d in enumerate(ordered):
+            part = _delivery_part(chunk, d)
+            if part.num_rows == 0:
+                continue
+            if i not in writers:
+                open_writer(i)
+            path, writer, count = writers[i]
+            writer.write_table(part)
+            writers[i] = (path, writer, count + part.num_rows)
+            if count + part.num_rows >= rows_per_file:
+                close_writer(i)
+    for i in list(writers):
+        close_writer(i)
     written: list[Path] = []
-    for d in sorted(deliveries, key=lambda d: d.at):
-        start = datetime.strptime(d.period, "%Y-%m")
-        mask = pc.equal(table["BillingPeriodStart"], pa.scalar(start, type=TS))
-        if d.cutoff is not None:
-            mask = pc.and_(mask, pc.less(table["ChargePeriodStart"], pa.scalar(d.cutoff, type=TS)))
-        part = table.filter(mask)
-        if d.cost_factor != 1.0:
-            for name in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingCurrencyEffectiveCost"):
-                idx = part.schema.get_field_index(name)
-                part = part.set_column(idx, name, pc.multiply(part[name], d.cost_factor))
-        folder = root / export_name / "data" / f"BILLING_PERIOD={d.period}" / d.at.strftime("%Y%m%dT%H%MZ")
-        folder.mkdir(parents=True, exist_ok=True)
-        files = []
-        for i, offset in enumerate(range(0, max(part.num_rows, 1), rows_per_file)):
-            path = folder / f"{export_name}-{i + 1:05d}.snappy.parquet"
-            tmp = path.with_name(f".{path.name}.tmp")
-            pq.write_table(part.slice(offset, rows_per_file), tmp, compression="snappy")
-            tmp.replace(path)
-            files.append(path)
+    for i, d in enumerate(ordered):
         manifest_dir = root / export_name / "metadata" / f"BILLING_PERIOD={d.period}"
         manifest_dir.mkdir(parents=True, exist_ok=True)
         manifest = {
             "exportName": export_name,
             "billingPeriod": d.period,
             "deliveryTime": d.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "dataFiles": [str(f.relative_to(root / export_name)) for f in files],
+            "dataFiles": [str(f.relative_to(root / export_name)) for f in files[i]],
             "columns": [{"name": f.name, "type": str(f.type)} for f in FOCUS_12_SCHEMA],
         }
         (manifest_dir / f"{export_name}-Manifest.json").write_text(json.dumps(manifest, indent=2))
         stamp = d.at.timestamp()
-        for f in files:
+        for f in files[i]:
             os.utime(f, (stamp, stamp))
-        written.extend(files)
+        written.extend(files[i])
     return written
+
+
+def replicate(table: pa.Table, replacements: dict[str, str]) -> pa.Table:
+    """The same rows for another copy of the organisation: every string (and map value) with the
+    account ids replaced, so ARNs, bucket names and log groups are the copy's own."""
+    import pyarrow.compute as pc
+
+    def swap(array: pa.Array) -> pa.Array:
+        for old, new in replacements.items():
+            array = pc.replace_substring(array, old, new)
+        return array
+
+    columns = []
+    for name in table.column_names:
+        column = table[name].combine_chunks() if table[name].num_chunks != 1 else table[name].chunk(0)
+        if pa.types.is_string(column.type):
+            column = swap(column)
+        elif pa.types.is_map(column.type) and pa.types.is_string(column.type.item_type):
+            column = pa.MapArray.from_arrays(column.offsets, column.keys, swap(column.items), mask=column.is_null())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)

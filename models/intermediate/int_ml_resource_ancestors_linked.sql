@@ -232,10 +232,12 @@ app_to_owner as (
         on
             apps.domain_id = user_profiles.domain_id
             and apps.user_profile_name = user_profiles.user_profile_name
+            and apps.account_id = user_profiles.account_id
     left join spaces
         on
             apps.domain_id = spaces.domain_id
             and apps.space_name = spaces.space_name
+            and apps.account_id = spaces.account_id
     where coalesce(user_profiles.user_profile_arn, spaces.space_arn) is not null
 
 ),
@@ -248,7 +250,7 @@ studio_to_domain as (
         'domain' as relation_type,
         2 as inheritance_depth
     from apps
-    inner join domains on apps.domain_id = domains.domain_id
+    inner join domains on apps.domain_id = domains.domain_id and apps.account_id = domains.account_id
     union all
     select
         lower(user_profiles.user_profile_arn) as resource_key,
@@ -256,7 +258,7 @@ studio_to_domain as (
         'domain' as relation_type,
         1 as inheritance_depth
     from user_profiles
-    inner join domains on user_profiles.domain_id = domains.domain_id
+    inner join domains on user_profiles.domain_id = domains.domain_id and user_profiles.account_id = domains.account_id
     union all
     select
         lower(spaces.space_arn) as resource_key,
@@ -264,7 +266,7 @@ studio_to_domain as (
         'domain' as relation_type,
         1 as inheritance_depth
     from spaces
-    inner join domains on spaces.domain_id = domains.domain_id
+    inner join domains on spaces.domain_id = domains.domain_id and spaces.account_id = domains.account_id
 
 ),
 

@@ -92,6 +92,8 @@ log_groups as (
         charge_id,
         charge_date,
         billing_period,
+        sub_account_id,
+        region_id,
         split_part(related_resource_name, '/', 4) as log_kind,
         lower(split_part(related_resource_name, '/', 5)) as log_subject
     from related
@@ -99,37 +101,62 @@ log_groups as (
 
 ),
 
+daily_usage as (
+
+    -- per account, region, day and model: endpoint cost, and instance hours of each job kind
+    select
+        sub_account_id,
+        region_id,
+        charge_date,
+        model,
+        case when resource_type = 'endpoint' then lower(resource_name) end as endpoint_name,
+        case
+            when resource_type = 'endpoint' then 'Endpoints'
+            when resource_type = 'training-job' and cost_group = 'training' then 'TrainingJobs'
+            when resource_type = 'processing-job' then 'ProcessingJobs'
+            when resource_type = 'transform-job' then 'TransformJobs'
+        end as log_kind,
+        sum(effective_cost) as effective_cost,
+        sum(coalesce(pricing_quantity, 0) * allocation_share) as instance_hours
+    from attributed
+    where resource_type in ('endpoint', 'training-job', 'processing-job', 'transform-job')
+    group by
+        sub_account_id,
+        region_id,
+        charge_date,
+        model,
+        case when resource_type = 'endpoint' then lower(resource_name) end,
+        case
+            when resource_type = 'endpoint' then 'Endpoints'
+            when resource_type = 'training-job' and cost_group = 'training' then 'TrainingJobs'
+            when resource_type = 'processing-job' then 'ProcessingJobs'
+            when resource_type = 'transform-job' then 'TransformJobs'
+        end
+
+),
+
 log_usage as (
 
+    -- a log group lives in the account and region of the resources that write to it
     select
         log_groups.charge_id,
-        attributed.model,
+        daily_usage.model,
         case log_groups.log_kind
             when 'Endpoints' then 'endpoint_cost_share'
             else lower(replace(log_groups.log_kind, 'Jobs', '')) || '_runtime_share'
         end as allocation_method,
         case log_groups.log_kind
-            when 'Endpoints' then attributed.effective_cost
-            else coalesce(attributed.pricing_quantity, 0) * attributed.allocation_share
+            when 'Endpoints' then daily_usage.effective_cost
+            else daily_usage.instance_hours
         end as allocation_weight
     from log_groups
-    inner join attributed
+    inner join daily_usage
         on
-            log_groups.charge_date = attributed.charge_date
-            and (
-                (
-                    log_groups.log_kind = 'Endpoints'
-                    and attributed.resource_type = 'endpoint'
-                    and lower(attributed.resource_name) = log_groups.log_subject
-                )
-                or (
-                    log_groups.log_kind = 'TrainingJobs'
-                    and attributed.resource_type = 'training-job'
-                    and attributed.cost_group = 'training'
-                )
-                or (log_groups.log_kind = 'ProcessingJobs' and attributed.resource_type = 'processing-job')
-                or (log_groups.log_kind = 'TransformJobs' and attributed.resource_type = 'transform-job')
-            )
+            log_groups.charge_date = daily_usage.charge_date
+            and log_groups.sub_account_id = daily_usage.sub_account_id
+            and log_groups.region_id = daily_usage.region_id
+            and log_groups.log_kind = daily_usage.log_kind
+            and (log_groups.log_kind != 'Endpoints' or log_groups.log_subject = daily_usage.endpoint_name)
 
 ),
 

@@ -82,6 +82,7 @@ endpoint_invocations as (
     inner join invocations
         on
             endpoint_usage.resource_name = invocations.endpoint_name
+            and endpoint_usage.account_id = invocations.account_id
             and endpoint_usage.region_id = invocations.region
     group by endpoint_usage.resource_key
 
