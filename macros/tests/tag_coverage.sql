@@ -17,6 +17,13 @@
 -#}
 {% test tag_coverage(model, keys=none, basis=none, min_share=none, level='error', filter=none, period='last_complete', offenders=5) %}
     {%- set sql = tag_coverage_sql(model, keys, basis, min_share, level, filter, period) -%}
+    {%- if execute and not api_tags_landed() and var('tag_coverage_gate_needs_metadata') -%}
+        {#- Billing-only mode: way (b), tags on resources, cannot be measured; report, do not fail. -#}
+        {{ log("tag_coverage " ~ level ~ ": no SageMaker metadata landed, so tags on resources (way b) cannot be measured; "
+            ~ "the gate reports only (see rpt_tag_coverage). Land metadata with ml-cost-extract, or set var "
+            ~ "tag_coverage_gate_needs_metadata: false to enforce it on billing tags alone.", info=true) }}
+        {%- set sql = sql ~ "\n    limit 0" -%}
+    {%- endif -%}
     {%- if execute and flags.WHICH in ('build', 'test') -%}
         {%- set failing = run_query(sql) -%}
         {%- for row in failing.rows -%}
@@ -132,4 +139,18 @@
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- True when API tags have been landed (the extractor or the demo wrote sagemaker/tags). -#}
+{% macro api_tags_landed() -%}
+    {{ return(adapter.dispatch('api_tags_landed', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__api_tags_landed() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro duckdb__api_tags_landed() -%}
+    {%- set found = run_query("select count(*) from glob('" ~ landing_path() ~ "/sagemaker/tags/**/*.parquet')") -%}
+    {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +12,7 @@ import pytest
 from conftest import DbtResult, run_dbt
 from ml_cost_extract import governance
 from ml_cost_extract.focus_writer import FocusRows
+from ml_cost_extract.landing import TABLES_BY_NAME, table_path, write_table
 
 ALL_KEYS = {"ml:team": "fraud", "ml:model": "fraud-xgb", "ml:experiment": "exp-1", "ml:environment": "training"}
 
@@ -32,10 +33,26 @@ def _landing(tmp_path: Path, tagged_cost: float, untagged_cost: float) -> Path:
             resource_type="TrainingJob",
             tags=tags,
         )
-    path = tmp_path / "landing" / "focus" / "export" / "data" / "BILLING_PERIOD=2026-09" / "part-1.parquet"
+    landing = tmp_path / "landing"
+    path = landing / "focus" / "export" / "data" / "BILLING_PERIOD=2026-09" / "part-1.parquet"
     path.parent.mkdir(parents=True)
     pq.write_table(rows.to_table(), path)
-    return tmp_path / "landing"
+    # the extractor's API tags of the tagged job (the gate measures billing and API tags)
+    table = TABLES_BY_NAME["tags"]
+    tag_rows = [
+        {
+            "account_id": "222222222222",
+            "region": "us-east-1",
+            "snapshot_date": date(2026, 10, 1),
+            "extracted_at": datetime(2026, 10, 1),
+            "resource_arn": "arn:aws:sagemaker:us-east-1:222222222222:training-job/tagged-job",
+            "tag_key": k,
+            "tag_value": v,
+        }
+        for k, v in ALL_KEYS.items()
+    ]
+    write_table(table_path(landing, table, "2026-10-01", "222222222222-us-east-1-test"), table, tag_rows)
+    return landing
 
 
 def test_coverage_of_079_fails_the_build_naming_key_coverage_and_threshold(tmp_path: Path) -> None:
