@@ -69,3 +69,20 @@
 {% macro spark__year_month(expr) -%}
     date_format({{ expr }}, 'yyyy-MM')
 {%- endmacro %}
+
+{#- A fast row key over several columns, for grouping (not a stable public id). -#}
+{% macro hash_columns(columns) -%}
+    {{ return(adapter.dispatch('hash_columns', 'ml_cost')(columns)) }}
+{%- endmacro %}
+
+{% macro default__hash_columns(columns) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as varchar), '')") -%}
+    {%- endfor -%}
+    {{ md5_hex("concat_ws('|', " ~ parts | join(", ") ~ ")") }}
+{%- endmacro %}
+
+{% macro duckdb__hash_columns(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}

@@ -35,58 +35,78 @@ targets as (
 
 ),
 
-direct_targets as (
+split_charge_ids as (
+
+    select distinct charge_id
+    from targets
+
+),
+
+split_weighted as (
+
+    -- only split rows pay for the window functions
+    select
+        matched_charges.*,
+        targets.allocation_target,
+        targets.allocation_method,
+        targets.variant_name,
+        targets.target_model,
+        targets.target_resource_key,
+        targets.allocation_weight,
+        {{ weight_share('targets.allocation_weight', 'targets.charge_id') }} as allocation_share,
+        row_number() over (
+            partition by targets.charge_id
+            order by targets.allocation_target desc
+        ) = 1 as is_remainder_row
+    from targets
+    inner join matched_charges on targets.charge_id = matched_charges.charge_id
+
+),
+
+split_rows as (
 
     select
-        charge_id,
+        * exclude (effective_cost, billed_cost, list_cost),
+        {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
+        {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
+        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
+    from split_weighted
+
+),
+
+direct_rows as (
+
+    -- a row billed to one resource keeps its cost as it is
+    select
+        matched_charges.*,
         'charge' as allocation_target,
         'direct' as allocation_method,
         cast(null as varchar) as variant_name,
         cast(null as varchar) as target_model,
         cast(null as varchar) as target_resource_key,
-        1.0 as allocation_weight
+        1.0 as allocation_weight,
+        1.0 as allocation_share,
+        true as is_remainder_row
     from matched_charges
-    where charge_id not in (select targets.charge_id from targets)
+    left join split_charge_ids on matched_charges.charge_id = split_charge_ids.charge_id
+    where split_charge_ids.charge_id is null
 
 ),
 
-all_targets as (
+unioned as (
 
-    select * from targets
-    union all
-    select * from direct_targets
-
-),
-
-weighted as (
-
-    select
-        matched_charges.*,
-        all_targets.allocation_target,
-        all_targets.allocation_method,
-        all_targets.variant_name,
-        all_targets.target_model,
-        all_targets.target_resource_key,
-        all_targets.allocation_weight,
-        {{ weight_share('all_targets.allocation_weight', 'all_targets.charge_id') }} as allocation_share,
-        row_number() over (
-            partition by all_targets.charge_id
-            order by all_targets.allocation_target desc
-        ) = 1 as is_remainder_row
-    from all_targets
-    inner join matched_charges on all_targets.charge_id = matched_charges.charge_id
+    select * from split_rows
+    union all by name
+    select * from direct_rows
 
 ),
 
 final as (
 
     select
-        * exclude (effective_cost, billed_cost, list_cost),
-        {{ md5_hex("charge_id || '#' || allocation_target") }} as allocation_id,
-        {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
-        {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
-        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
-    from weighted
+        *,
+        {{ md5_hex("charge_id || '#' || allocation_target") }} as allocation_id
+    from unioned
 
 )
 

@@ -1,4 +1,12 @@
 {%- set keys = attribution_keys() -%}
+{%- set context_columns = ['subject_key', 'target_resource_key', 'target_model'] -%}
+{%- for key in keys -%}
+    {%- do context_columns.append('billing_' ~ key.column) -%}
+{%- endfor -%}
+{%- do context_columns.extend([
+    'billing_user_profile_key', 'billing_space_key', 'billing_domain_key',
+    'sub_account_id', 'resource_name', 'resource_role_arn', 'cost_group',
+]) -%}
 {#-
     Each attribution key of each allocation row is resolved through an explicit
     chain; the first step that gives a value wins and is recorded as the key's
@@ -125,11 +133,7 @@ keyed_contexts as (
 
     select
         *,
-        {{ md5_hex("concat_ws('|', coalesce(subject_key, ''), coalesce(target_resource_key, ''), coalesce(target_model, ''), "
-            ~ "coalesce(billing_" ~ (keys | map(attribute='column') | join(", ''), coalesce(billing_")) ~ ", ''), "
-            ~ "coalesce(billing_user_profile_key, ''), coalesce(billing_space_key, ''), coalesce(billing_domain_key, ''), "
-            ~ "coalesce(sub_account_id, ''), coalesce(resource_name, ''), coalesce(resource_role_arn, ''), coalesce(cost_group, ''))") }}
-            as context_id
+        {{ hash_columns(context_columns) }} as context_id
     from allocation_contexts
 
 ),

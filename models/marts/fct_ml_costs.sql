@@ -1,3 +1,6 @@
+{#- A projection of int_ml_charges_attributed, where the heavy work is materialised once. -#}
+{{ config(materialized='view') }}
+
 {%- set keys = attribution_keys() -%}
 
 with
