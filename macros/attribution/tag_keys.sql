@@ -1,3 +1,4 @@
+-- noqa: disable=LT02
 {#-
     Tag keys are matched after normalising: lower case, known source prefixes removed
     (user:, resourceTags/, resource_tags_user_, accountTag/, costCategory/, userAttribute/),
@@ -29,4 +30,14 @@
         {%- do keys.append({'column': normalized, 'key': key, 'normalized': normalized}) -%}
     {%- endfor -%}
     {{ return(keys) }}
+{%- endmacro %}
+
+{#- The attribution key a normalised tag key feeds (team, model, ...), and whether the raw key is the configured spelling. -#}
+{% macro attribution_key_columns(normalized_key, raw_key) -%}
+    case {{ normalized_key }}
+        {%- for key in attribution_keys() %}
+        when '{{ key.normalized }}' then '{{ key.column }}'
+        {%- endfor %}
+    end as attribution_key,
+    {{ raw_key }} in ({% for key in attribution_keys() %}'{{ key.key }}'{{ ', ' if not loop.last }}{% endfor %}) as is_canonical_key
 {%- endmacro %}

@@ -1,5 +1,3 @@
-{%- set keys = attribution_keys() -%}
-
 with
 
 charges as (
@@ -40,17 +38,7 @@ final as (
         tag_key,
         tag_value,
         normalized_key,
-        case normalized_key
-            {% for key in keys %}
-                when '{{ key.normalized }}' then '{{ key.column }}'
-            {% endfor %}
-        end as attribution_key,
-        case tag_key
-            {% for key in keys %}
-                when '{{ key.key }}' then true
-            {% endfor %}
-            else false
-        end as is_canonical_key
+        {{ attribution_key_columns('normalized_key', 'tag_key') }}
     from normalized
 
 )

@@ -1,5 +1,3 @@
-{%- set keys = attribution_keys() -%}
-
 with
 
 tags as (
@@ -30,16 +28,7 @@ final as (
         tag_key,
         tag_value,
         normalized_key,
-        case normalized_key
-            {% for key in keys %}
-                when '{{ key.normalized }}' then '{{ key.column }}'
-            {% endfor %}
-        end as attribution_key,
-        tag_key in (
-            {% for key in keys %}
-                '{{ key.key }}'{{ ',' if not loop.last }}
-            {% endfor %}
-        ) as is_canonical_key
+        {{ attribution_key_columns('normalized_key', 'tag_key') }}
     from normalized
 
 )
