@@ -404,3 +404,13 @@ def test_every_call_is_covered_by_the_shipped_iam_policy() -> None:
     assert len(needed) >= 20
     assert needed <= allowed, needed - allowed
     assert not list(Path(sys.prefix).glob("**/ml-cost-credentials*"))
+
+
+def test_assume_role_lands_under_the_assumed_session(aws: dict[str, str], tmp_path: Path) -> None:
+    create_account()
+    role = "arn:aws:iam::123456789012:role/ml-cost-extract-read-only"
+    result = run_cli(aws, "--landing", str(tmp_path), "--skip", MOTO_MISSING, "--assume-role", role)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "sts:AssumeRole 1" in result.stdout
+    assert len(read(tmp_path, "training_jobs")) == 3
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and "Credentials" in p.read_bytes().decode("latin-1")]
