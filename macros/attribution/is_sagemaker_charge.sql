@@ -17,3 +17,22 @@
         )
     )
 {%- endmacro %}
+
+{#-
+    Charge rows of the services around SageMaker whose cost can be part of a model's
+    fully-loaded cost (S3, ECR, CloudWatch). int_related_charges_isolated keeps the ones
+    the landed metadata links to ML resources.
+-#}
+{% macro is_related_service_charge(relation_alias=none) -%}
+    {%- set p = (relation_alias ~ '.') if relation_alias else '' -%}
+    (
+        {{ p }}x_service_code in ('AmazonS3', 'AmazonECR', 'AmazonCloudWatch')
+        or (
+            {{ p }}x_service_code is null
+            and (
+                {{ p }}service_name in ('Amazon Simple Storage Service', 'AmazonCloudWatch')
+                or {{ p }}service_name like 'Amazon EC2 Container Registry%'
+            )
+        )
+    )
+{%- endmacro %}

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
+-- depends_on: {{ ref('stg_focus__charge_days') }}
 {%- set idle_policy = validate_var_choice('shared_idle_policy', ['separate', 'proportional']) -%}
 {%- set ic_split = validate_var_choice('inference_component_split', ['reserved_capacity', 'invocations']) -%}
 -- Allocation targets and weights for the charge rows of shared endpoints:
@@ -13,6 +22,7 @@ with
 charges as (
 
     select * from {{ ref('int_ml_charges_classified') }}
+    where {{ charge_days_to_process() }}
 
 ),
 
@@ -76,7 +86,8 @@ endpoint_charges as (
         endpoints.region,
         endpoints.endpoint_kind,
         endpoints.instance_type,
-        endpoints.instance_count
+        endpoints.instance_count,
+        charges.charge_day_version
     from charges
     inner join matches on charges.resource_id = matches.resource_id
     inner join endpoints on coalesce(matches.matched_resource_key, matches.resource_key) = endpoints.endpoint_key
@@ -437,7 +448,7 @@ component_reservations as (
     ),
 {% endif %}
 
-final as (
+targets as (
 
     select * from variant_targets
     union all
@@ -446,6 +457,17 @@ final as (
     select * from component_targets
     union all
     select * from idle_targets
+
+),
+
+final as (
+
+    select
+        targets.*,
+        charge_versions.charge_day_version
+    from targets
+    inner join (select distinct charge_id, charge_day_version from endpoint_charges) as charge_versions
+        on targets.charge_id = charge_versions.charge_id
 
 )
 

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
+-- depends_on: {{ ref('stg_focus__charge_days') }}
 -- SageMaker charge rows split into allocation rows. A row billed to one resource
 -- stays one row (direct); a shared endpoint's row is split by the targets and
 -- weights of int_endpoint_charges_weighted. Each split's costs are cost x share,
@@ -8,6 +17,7 @@ with
 charges as (
 
     select * from {{ ref('int_ml_charges_classified') }}
+    where {{ charge_days_to_process() }}
 
 ),
 
@@ -32,6 +42,7 @@ matched_charges as (
 targets as (
 
     select * from {{ ref('int_endpoint_charges_weighted') }}
+    where {{ charge_days_to_process() }}
 
 ),
 

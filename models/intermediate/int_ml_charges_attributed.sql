@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
 {%- set keys = attribution_keys() -%}
 {%- set context_columns = ['subject_key', 'target_resource_key', 'target_model'] -%}
 {%- for key in keys -%}
@@ -26,11 +34,13 @@
     tag values, account, ...), not once per hourly row.
 -#}
 
+-- depends_on: {{ ref('stg_focus__charge_days') }}
 with
 
 allocations as (
 
     select * from {{ ref('int_ml_charges_allocated') }}
+    where {{ charge_days_to_process() }}
 
 ),
 

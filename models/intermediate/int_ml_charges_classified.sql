@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
+-- depends_on: {{ ref('stg_focus__charge_days') }}
 with
 
 charges as (
 
     select * from {{ ref('int_ml_charges_isolated') }}
+    where {{ charge_days_to_process() }}
 
 ),
 
@@ -117,7 +127,9 @@ final as (
         billed_cost,
         effective_cost,
         list_cost,
-        tags
+        tags,
+        tag_set_id,
+        charge_day_version
     from categorised
 
 )

@@ -1,8 +1,11 @@
+{{ config(materialized='view') }}
+-- A view over int_charges_scoped (materialised once, incrementally).
 with
 
 charges as (
 
-    select * from {{ ref('stg_focus__charges') }}
+    select * from {{ ref('int_charges_scoped') }}
+    where is_sagemaker
 
 ),
 
@@ -39,6 +42,8 @@ isolated as (
         effective_cost,
         list_cost,
         tags,
+        tag_set_id,
+        charge_day_version,
         case
             when x_service_code is not null then 'x_service_code'
             when lower(service_name) like '%sagemaker%' then 'service_name'
@@ -46,7 +51,6 @@ isolated as (
             else 'resource_arn'
         end as isolated_by
     from charges
-    where {{ is_sagemaker_charge() }}
 
 )
 

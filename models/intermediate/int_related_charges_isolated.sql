@@ -2,11 +2,13 @@
 -- buckets, ECR repositories and CloudWatch log groups that ML resources use. A bucket or
 -- repository counts when the landed metadata model_references it; a log group when it is one
 -- of SageMaker's (/aws/sagemaker/...). Everything else stays out.
+{{ config(materialized='view') }}
 with
 
 charges as (
 
-    select * from {{ ref('stg_focus__charges') }}
+    select * from {{ ref('int_charges_scoped') }}
+    where is_related_service
 
 ),
 
@@ -34,21 +36,13 @@ services as (
         effective_cost,
         billed_cost,
         list_cost,
+        charge_day_version,
         case
             when x_service_code = 'AmazonS3' or (x_service_code is null and service_name = 'Amazon Simple Storage Service') then 's3'
             when x_service_code = 'AmazonECR' or (x_service_code is null and service_name like 'Amazon EC2 Container Registry%') then 'ecr'
             when x_service_code = 'AmazonCloudWatch' or (x_service_code is null and service_name = 'AmazonCloudWatch') then 'cloudwatch'
         end as related_service
     from charges
-    where
-        x_service_code in ('AmazonS3', 'AmazonECR', 'AmazonCloudWatch')
-        or (
-            x_service_code is null
-            and (
-                service_name in ('Amazon Simple Storage Service', 'AmazonCloudWatch')
-                or service_name like 'Amazon EC2 Container Registry%'
-            )
-        )
 
 ),
 

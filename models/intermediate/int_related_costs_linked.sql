@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days('period') }}",
+    )
+}}
 -- Related charges (S3, ECR, CloudWatch) linked to models, each with its allocation method:
 --   s3: the models whose artifacts, datasets or outputs are in the bucket, equally
 --       (object sizes are not landed, so artifact bytes are unknown)
@@ -13,6 +21,16 @@ with
 related as (
 
     select * from {{ ref('int_related_charges_isolated') }}
+    where {{ charge_days_to_process('period') }}
+
+),
+
+period_versions as (
+
+    select distinct
+        billing_period,
+        billing_period_version
+    from {{ ref('stg_focus__charge_days') }}
 
 ),
 
@@ -26,7 +44,7 @@ model_references as (
 attributed as (
 
     select * from {{ ref('int_ml_charges_attributed') }}
-    where model != 'unattributed'
+    where model != 'unattributed' and {{ charge_days_to_process('period') }}
 
 ),
 
@@ -213,6 +231,7 @@ weighted as (
 
     select
         related.*,
+        period_versions.billing_period_version,
         all_targets.model,
         all_targets.allocation_method,
         all_targets.is_linked,
@@ -221,6 +240,7 @@ weighted as (
         row_number() over (partition by all_targets.charge_id order by all_targets.model desc) = 1 as is_remainder_row
     from all_targets
     inner join related on all_targets.charge_id = related.charge_id
+    inner join period_versions on related.billing_period = period_versions.billing_period
 
 ),
 
@@ -245,7 +265,8 @@ final as (
         unlinked_reason,
         {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
         {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
-        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
+        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost,
+        billing_period_version
     from weighted
 
 )

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days('period') }}",
+    )
+}}
 {%- set keys = attribution_keys() -%}
 -- For each billing period, tagged resource, cost category and required key: the cost,
 -- and whether the key was (a) in billing Tags, (b) on the resource or inherited (API),
@@ -8,7 +16,19 @@ with
 charges as (
 
     select * from {{ ref('int_ml_charges_attributed') }}
-    where resource_id is not null and cost_group not in ('commitment', 'credit', 'tax')
+    where
+        resource_id is not null
+        and cost_group not in ('commitment', 'credit', 'tax')
+        and {{ charge_days_to_process('period') }}
+
+),
+
+period_versions as (
+
+    select distinct
+        billing_period,
+        billing_period_version
+    from {{ ref('stg_focus__charge_days') }}
 
 ),
 
@@ -58,7 +78,7 @@ unpivoted as (
 
 ),
 
-final as (
+measured as (
 
     select
         billing_period,
@@ -84,6 +104,16 @@ final as (
         min(case when resolved then resolved_value end) as resolved_value
     from unpivoted
     group by billing_period, resource_key, cost_category, required_key, attribution_key
+
+),
+
+final as (
+
+    select
+        measured.*,
+        period_versions.billing_period_version
+    from measured
+    inner join period_versions on measured.billing_period = period_versions.billing_period
 
 )
 

@@ -11,7 +11,8 @@ with
 
 costs as (
 
-    select * from {{ ref('fct_ml_costs') }}
+    -- the attributed rows behind fct_ml_costs, which also carry the billed quantity
+    select * from {{ ref('int_ml_charges_attributed') }}
 
 ),
 
@@ -43,10 +44,8 @@ window_quantities as (
 
     select
         window_costs.*,
-        window_costs.allocation_share * coalesce(quantities.pricing_quantity, 0) as pricing_quantity_share
+        window_costs.allocation_share * coalesce(window_costs.pricing_quantity, 0) as pricing_quantity_share
     from window_costs
-    left join {{ ref('int_ml_charges_classified') }} as quantities
-        on window_costs.charge_id = quantities.charge_id
 
 ),
 

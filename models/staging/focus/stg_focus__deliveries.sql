@@ -1,10 +1,8 @@
-{{ config(materialized="table") }}
-
 with
 
-export_rows as (
+delivery_days as (
 
-    select * from {{ ref('base_focus__charges') }}
+    select * from {{ ref('base_focus__delivery_days') }}
 
 ),
 
@@ -15,11 +13,11 @@ deliveries as (
         billing_period,
         delivery_key,
         max(delivery_modified_at) as delivery_modified_at,
-        count(*) as row_count,
+        sum(row_count) as row_count,
         sum(billed_cost) as billed_cost,
         sum(effective_cost) as effective_cost,
         sum(list_cost) as list_cost
-    from export_rows
+    from delivery_days
     group by billing_account_id, billing_period, delivery_key
 
 ),

@@ -9,7 +9,6 @@ export_rows as (
 renamed as (
 
     select
-        {{ md5_hex("source_file || '#' || source_row_key") }} as charge_id,
         {{ year_month('billing_period_start') }} as billing_period,
         cast(charge_period_start as date) as charge_date,
         coalesce(x_usage_type, sku_meter) as usage_type,

@@ -1,0 +1,81 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
+{%- set content_columns = charge_content_columns() -%}
+{%- set charge_columns = [] -%}
+{%- for column in content_columns -%}
+    {%- do charge_columns.append('charges.' ~ column) -%}
+{%- endfor -%}
+-- The one read of the FOCUS rows themselves: the rows in scope (SageMaker and the related
+-- services) of the latest deliveries, for the charge days this table does not hold yet
+-- (all of them on a full refresh). Both isolation models are views over this table.
+with
+
+charges as (
+
+    select * from {{ ref('stg_focus__charges') }}
+    where {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }}
+
+),
+
+charge_days as (
+
+    select * from {{ ref('stg_focus__charge_days') }}
+    where {{ charge_days_to_process() }}
+
+),
+
+day_charges as (
+
+    select
+        charges.*,
+        charge_days.charge_day_version,
+        {{ hash_columns(charge_columns) }} as content_hash
+    from charges
+    inner join charge_days
+        on
+            charges.billing_account_id is not distinct from charge_days.billing_account_id
+            and charges.billing_period = charge_days.billing_period
+            and charges.charge_date = charge_days.charge_date
+
+),
+
+numbered as (
+
+    -- identical rows of a day are numbered, so each keeps its own id
+    select
+        *,
+        row_number() over (
+            partition by billing_account_id, charge_date, content_hash
+            order by source_file, source_row_key
+        ) as content_occurrence
+    from day_charges
+
+),
+
+final as (
+
+    select
+        {{ md5_hex("concat_ws('|', coalesce(billing_account_id, ''), cast(charge_date as varchar), cast(content_hash as varchar), cast(content_occurrence as varchar))") }}
+            as charge_id,
+        {% for column in content_columns %}
+            {{ column }},
+        {% endfor %}
+        billing_period,
+        charge_date,
+        case when tags is not null then {{ hash_columns(['tags']) }} end as tag_set_id,
+        {{ is_sagemaker_charge() }} as is_sagemaker,
+        {{ is_related_service_charge() }} as is_related_service,
+        source_file,
+        source_row_key,
+        charge_day_version
+    from numbered
+
+)
+
+select * from final

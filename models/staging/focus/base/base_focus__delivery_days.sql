@@ -1,0 +1,36 @@
+{{ config(materialized="table") }}
+-- One aggregate pass over every FOCUS file: per billing account, billing period, delivery
+-- and charge day, the row count and cost sums (all services) and a fingerprint of the
+-- rows in scope (SageMaker and the related services). Deliveries and the incremental
+-- day versions are rolled up from here, so the raw files are read once for both.
+with
+
+export_rows as (
+
+    select
+        *,
+        {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }} as is_in_scope
+    from {{ ref('base_focus__charges') }}
+
+),
+
+final as (
+
+    select
+        billing_account_id,
+        billing_period,
+        delivery_key,
+        charge_date,
+        max(delivery_modified_at) as delivery_modified_at,
+        count(*) as row_count,
+        sum(billed_cost) as billed_cost,
+        sum(effective_cost) as effective_cost,
+        sum(list_cost) as list_cost,
+        sum(case when is_in_scope then 1 else 0 end) as in_scope_row_count,
+        {{ content_fingerprint_agg(charge_content_columns(), 'is_in_scope') }} as in_scope_fingerprint
+    from export_rows
+    group by billing_account_id, billing_period, delivery_key, charge_date
+
+)
+
+select * from final
