@@ -28,8 +28,7 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 WORK = HERE / "work"
 BIN = Path(sys.executable).parent
-ROWS_PER_COPY = 29_868  # FOCUS rows of one copy of the demo organisation (81 days)
-DAYS = 81
+DAYS = 60  # the history; the incremental step adds day 61 (a new delivery of the open month)
 
 FLOOR_SQL = """
 create or replace table floor_result as
@@ -66,8 +65,33 @@ def generate(landing: Path, scale: int, days: int) -> float:
     return (datetime.now() - started).total_seconds()
 
 
-def run_size(rows: int, keep: bool) -> dict:
-    scale = max(1, math.ceil(rows / ROWS_PER_COPY))
+def focus_rows_of(landing: Path) -> int:
+    """FOCUS rows of the latest delivery of each period plus superseded ones: every row dbt reads."""
+    return int(
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import duckdb; print(duckdb.sql(\"select count(*) from read_parquet('{landing}/focus/**/*.parquet')\").fetchone()[0])",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+def rows_per_copy() -> int:
+    """FOCUS rows of one copy of the demo organisation over DAYS days."""
+    probe = WORK / "probe"
+    generate(probe, 1, DAYS)
+    rows = focus_rows_of(probe)
+    shutil.rmtree(probe)
+    return rows
+
+
+def run_size(rows: int, keep: bool, per_copy: int) -> dict:
+    scale = max(1, math.ceil(rows / per_copy))
     base = WORK / f"{rows}"
     base.mkdir(parents=True, exist_ok=True)
     landing, landing_next = base / "landing", base / "landing_next"
@@ -83,24 +107,13 @@ def run_size(rows: int, keep: bool) -> dict:
         "ML_COST_LANDING": str(landing),
         "ML_COST_WAREHOUSE": str(warehouse),
         "ML_COST_DUCKDB_TEMP_DIR": str(base / "tmp"),
-        "ML_COST_DUCKDB_MEMORY_LIMIT": os.environ.get("ML_COST_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "ML_COST_DUCKDB_MEMORY_LIMIT": os.environ.get("ML_COST_DUCKDB_MEMORY_LIMIT", "3GB"),
         "DBT_PROFILES_DIR": str(profiles),
         "DBT_TARGET_PATH": str(base / "target"),
         "DBT_LOG_PATH": str(base / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    focus_rows = int(
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                f"import duckdb; print(duckdb.sql(\"select count(*) from read_parquet('{landing}/focus/**/*.parquet')\").fetchone()[0])",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    focus_rows = focus_rows_of(landing)
     floor_db = base / "floor.duckdb"
     floor_db.unlink(missing_ok=True)
     floor = measure(
@@ -132,7 +145,7 @@ def report(results: list[dict]) -> str:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {os.cpu_count()} cores, {mem:.0f} GiB memory, "
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, DuckDB memory limit "
-        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '4GB')}. Each step runs in its own process; peak RSS is that process's.",
+        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}. Each step runs in its own process; peak RSS is that process's.",
         "",
         "| FOCUS rows | step | seconds | peak RSS (MB) | rows/s | ratio |",
         "| ---: | --- | ---: | ---: | ---: | --- |",
@@ -163,10 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated landing folders")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args(argv)
+    per_copy = rows_per_copy()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"bench: {size:,} rows ...", flush=True)
-        results.append(run_size(size, args.keep))
+        results.append(run_size(size, args.keep, per_copy))
         print(json.dumps(results[-1], default=str), flush=True)
     args.out.write_text(report(results))
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str))

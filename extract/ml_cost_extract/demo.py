@@ -11,6 +11,7 @@ import argparse
 import json
 import shutil
 import sys
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -68,12 +69,15 @@ class Account:
     meta: dict[str, list[dict]] = field(default_factory=dict)
     metrics: list[dict] = field(default_factory=list)
     sp_arn: str = ""
-    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
 
     def __post_init__(self) -> None:
         self.prod = (f"{222222222222 + self.copy * 1000:012d}", "ml-prod" + self.sfx)
         self.dev = (f"{333333333333 + self.copy * 1000:012d}", "ml-dev" + self.sfx)
-        self.rng = np.random.default_rng(20261122 + self.copy)
+
+    def noise(self, label: str) -> np.random.Generator:
+        """A random stream of its own for one series: its first values do not depend on how
+        long the demo runs or on other series, so one more day leaves history unchanged."""
+        return np.random.default_rng([20261122 + self.copy, zlib.crc32(label.encode())])
 
     @property
     def sfx(self) -> str:
@@ -273,7 +277,7 @@ def _endpoints(acct: Account) -> None:
         acct,
         metrics,
         allh,
-        np.round(4000 * diurnal + acct.rng.integers(0, 300, len(allh))),
+        np.round(4000 * diurnal + acct.noise("fraud-xgb-prod").integers(0, 300, len(allh))),
         namespace="AWS/SageMaker",
         metric_name="Invocations",
         endpoint_name="fraud-xgb-prod" + s,
@@ -322,7 +326,7 @@ def _endpoints(acct: Account) -> None:
     solo_hour = 24 * (31 + 4) + 14  # 2026-09-05 14:00: only nlp-sentiment
     total = np.zeros(acct.hours)
     for target, level in base.items():
-        vals = np.round(level * diurnal * (0.8 + 0.4 * acct.rng.random(acct.hours)))
+        vals = np.round(level * diurnal * (0.8 + 0.4 * acct.noise("mme:" + target).random(acct.hours)))
         vals[(allh % 24) < 5] = 0  # nights without traffic: idle hours
         if target == "nlp-translate.tar.gz":
             vals[allh < translate_from] = 0
@@ -410,7 +414,7 @@ def _endpoints(acct: Account) -> None:
     acct.charge(
         tags={"ml:team": "nlp", "ml:model": "nlp-translate", "ml:environment": "production"},
         hours=busy,
-        quantity=np.round(900 + 600 * acct.rng.random(len(busy))),
+        quantity=np.round(900 + 600 * acct.noise("serverless-seconds").random(len(busy))),
         unit_price=0.00008,
         sub_account=a,
         region=REGION,
@@ -425,7 +429,7 @@ def _endpoints(acct: Account) -> None:
         acct,
         metrics,
         busy,
-        np.round(300 + 200 * acct.rng.random(len(busy))),
+        np.round(300 + 200 * acct.noise("serverless-invocations").random(len(busy))),
         namespace="AWS/SageMaker",
         metric_name="Invocations",
         endpoint_name="nlp-translate-serverless" + s,
@@ -449,7 +453,7 @@ def _endpoints(acct: Account) -> None:
         acct,
         metrics,
         async_hours,
-        np.round(40 + 30 * acct.rng.random(len(async_hours))),
+        np.round(40 + 30 * acct.noise("async-invocations").random(len(async_hours))),
         namespace="AWS/SageMaker",
         metric_name="Invocations",
         endpoint_name="fraud-async" + s,
@@ -640,7 +644,7 @@ def _training_job(
 
 def _training(acct: Account) -> None:
     d, s = acct.dev, acct.sfx
-    rng = acct.rng
+    rng = acct.noise("fraud-xgb-train")
     studio = {
         "sagemaker:domain-arn": acct.arn(d, "domain", "d-demo0001" + s),
         "sagemaker:user-profile-arn": acct.arn(d, "user-profile", f"d-demo0001{s}/carol"),

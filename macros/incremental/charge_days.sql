@@ -1,3 +1,4 @@
+-- noqa: disable=LT02
 {#-
     Incremental processing by billing period and charge day (README "Incremental runs").
 
@@ -22,8 +23,11 @@
         where
             {{ column }} not in (select charge_days.{{ column }} from {{ ref('stg_focus__charge_days') }} as charge_days)
             {%- if var('reprocess_from', none) %}
-                or {{ 'billing_period' if grain == 'period' else 'charge_date' }}
-                >= {{ "'" ~ (var('reprocess_from') | string)[:7] ~ "'" if grain == 'period' else "cast('" ~ var('reprocess_from') ~ "' as date)" }}
+                or {{ column }} in (
+                    select charge_days.{{ column }}
+                    from {{ ref('stg_focus__charge_days') }} as charge_days
+                    where charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
+                )
             {%- endif %}
     {%- endif -%}
 {%- endmacro %}

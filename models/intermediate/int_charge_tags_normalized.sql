@@ -1,19 +1,33 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+-- One row per distinct billing Tags map (tag set) and raw key: thousands of sets stand for
+-- millions of charge rows, which join by tag_set_id. Incremental: new sets are appended.
 with
 
 charges as (
 
     select
-        charge_id,
-        tags
+        tag_set_id,
+        any_value(tags) as tags
     from {{ ref('int_ml_charges_isolated') }}
-    where tags is not null
+    where
+        tags is not null
+        {% if is_incremental() %}
+            and tag_set_id not in (select built.tag_set_id from {{ this }} as built)
+        {% endif %}
+    group by tag_set_id
 
 ),
 
 entries as (
 
     select
-        charge_id,
+        tag_set_id,
         entry_key as tag_key,
         entry_value as tag_value
     from {{ map_entries_from('charges', 'tags') }}
@@ -23,7 +37,7 @@ entries as (
 normalized as (
 
     select
-        charge_id,
+        tag_set_id,
         tag_key,
         tag_value,
         {{ normalize_tag_key('tag_key') }} as normalized_key
@@ -34,7 +48,7 @@ normalized as (
 final as (
 
     select
-        charge_id,
+        tag_set_id,
         tag_key,
         tag_value,
         normalized_key,

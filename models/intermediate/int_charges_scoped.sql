@@ -61,8 +61,10 @@ numbered as (
 final as (
 
     select
-        {{ md5_hex("concat_ws('|', coalesce(billing_account_id, ''), cast(charge_date as varchar), cast(content_hash as varchar), cast(content_occurrence as varchar))") }}
-            as charge_id,
+        {{ md5_hex(
+            "concat_ws('|', coalesce(billing_account_id, ''), cast(charge_date as varchar), "
+            ~ "cast(content_hash as varchar), cast(content_occurrence as varchar))"
+        ) }} as charge_id,
         {% for column in content_columns %}
             {{ column }},
         {% endfor %}
@@ -73,7 +75,8 @@ final as (
         {{ is_related_service_charge() }} as is_related_service,
         source_file,
         source_row_key,
-        charge_day_version
+        charge_day_version,
+        '{{ invocation_id }}' as built_by_invocation_id
     from numbered
 
 )

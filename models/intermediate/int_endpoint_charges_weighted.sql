@@ -460,14 +460,22 @@ targets as (
 
 ),
 
+charge_versions as (
+
+    select distinct
+        charge_id,
+        charge_day_version
+    from endpoint_charges
+
+),
+
 final as (
 
     select
         targets.*,
         charge_versions.charge_day_version
     from targets
-    inner join (select distinct charge_id, charge_day_version from endpoint_charges) as charge_versions
-        on targets.charge_id = charge_versions.charge_id
+    inner join charge_versions on targets.charge_id = charge_versions.charge_id
 
 )
 

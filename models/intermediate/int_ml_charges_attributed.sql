@@ -77,11 +77,11 @@ rules as (
 charge_key_values as (
 
     select
-        charge_id,
+        tag_set_id,
         attribution_key,
         tag_value,
         row_number() over (
-            partition by charge_id, attribution_key
+            partition by tag_set_id, attribution_key
             order by is_canonical_key desc, tag_key asc
         ) as value_rank
     from charge_tags
@@ -92,27 +92,27 @@ charge_key_values as (
 charge_studio_links as (
 
     select
-        charge_id,
+        tag_set_id,
         max(case when tag_key = 'sagemaker:user-profile-arn' then lower(tag_value) end) as billing_user_profile_key,
         max(case when tag_key = 'sagemaker:space-arn' then lower(tag_value) end) as billing_space_key,
         max(case when tag_key = 'sagemaker:domain-arn' then lower(tag_value) end) as billing_domain_key
     from charge_tags
     where tag_key in ('sagemaker:user-profile-arn', 'sagemaker:space-arn', 'sagemaker:domain-arn')
-    group by charge_id
+    group by tag_set_id
 
 ),
 
 billing_keys as (
 
     select
-        charge_id,
+        tag_set_id,
         {% for key in keys %}
             max(case when attribution_key = '{{ key.column }}' then tag_value end) as billing_{{ key.column }},
         {% endfor %}
         count(*) as billing_key_count
     from charge_key_values
     where value_rank = 1
-    group by charge_id
+    group by tag_set_id
 
 ),
 
@@ -134,8 +134,8 @@ allocation_contexts as (
         allocations.resource_role_arn,
         allocations.cost_group
     from allocations
-    left join billing_keys on allocations.charge_id = billing_keys.charge_id
-    left join charge_studio_links on allocations.charge_id = charge_studio_links.charge_id
+    left join billing_keys on allocations.tag_set_id = billing_keys.tag_set_id
+    left join charge_studio_links on allocations.tag_set_id = charge_studio_links.tag_set_id
 
 ),
 
@@ -187,7 +187,8 @@ final as (
                 then 'resource not in the landed metadata, no billing tags and no matching rule'
             when team = 'unattributed' then 'no team tag on the charge, the resource or its ancestors, and no matching rule'
             else 'no model tag, no model implied by the metadata, and no matching rule'
-        end as unattributed_reason
+        end as unattributed_reason,
+        '{{ invocation_id }}' as built_by_invocation_id
     from attributed
 
 )

@@ -127,7 +127,6 @@ final as (
         billed_cost,
         effective_cost,
         list_cost,
-        tags,
         tag_set_id,
         charge_day_version
     from categorised

@@ -53,6 +53,19 @@ resource_costs as (
 
 ),
 
+tag_set_costs as (
+
+    -- one row per tag set and resource, so each tag joins once per set, not per charge
+    select
+        tag_set_id,
+        resource_key,
+        sum(effective_cost) as effective_cost
+    from charges
+    where tag_set_id is not null
+    group by tag_set_id, resource_key
+
+),
+
 billing_observations as (
 
     select
@@ -61,10 +74,10 @@ billing_observations as (
         charge_tags.tag_key,
         charge_tags.tag_value,
         charge_tags.is_canonical_key,
-        charges.resource_key,
-        charges.effective_cost
+        tag_set_costs.resource_key,
+        tag_set_costs.effective_cost
     from charge_tags
-    inner join charges on charge_tags.charge_id = charges.charge_id
+    inner join tag_set_costs on charge_tags.tag_set_id = tag_set_costs.tag_set_id
 
 ),
 

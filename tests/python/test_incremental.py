@@ -1,0 +1,129 @@
+"""Incremental runs (README "Incremental runs"): one more day, a restated billing period and a
+forced reprocess each touch only their own days, keep every dollar, and end where a full
+refresh of the same landing ends."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import DbtResult, run_dbt, write_demo
+
+DATA = "focus/ml-focus-export/data"
+SAGEMAKER = "x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
+# Columns that say what a dollar was spent on and how it was attributed; costs rounded to
+# 1e-9 USD (sums of the same floats in another order may differ in the last bit).
+FACT = """
+    select charge_id, allocation_id, charge_date, team, model, experiment, environment, allocation_method,
+        tag_source, team_source, model_source, experiment_source, environment_source, unattributed_reason,
+        round(effective_cost, 9), round(billed_cost, 9), round(list_cost, 9)
+    from main.fct_ml_costs
+"""
+
+
+def _latest_delivery_files(landing: Path) -> list[Path]:
+    files: list[Path] = []
+    for period in (landing / DATA).iterdir():
+        newest = max(period.iterdir(), key=lambda d: (max(f.stat().st_mtime for f in d.iterdir()), d.name))
+        files += newest.glob("*.parquet")
+    return files
+
+
+def _raw_totals(landing: Path) -> dict[str, float]:
+    files = [str(f) for f in _latest_delivery_files(landing)]
+    rows = (
+        duckdb.connect()
+        .execute(f"select strftime(BillingPeriodStart, '%Y-%m'), sum(EffectiveCost) from read_parquet({files}) where {SAGEMAKER} group by 1")
+        .fetchall()
+    )
+    return dict(rows)
+
+
+def _fact_totals(build: DbtResult) -> dict[str, float]:
+    return dict(build.query("select billing_period, sum(effective_cost) from main.fct_ml_costs group by 1"))
+
+
+def _invocations_by_period(build: DbtResult) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for period, invocation in build.query("select distinct billing_period, built_by_invocation_id from main_intermediate.int_ml_charges_attributed"):
+        out.setdefault(period, set()).add(invocation)
+    return out
+
+
+def _last_invocation(build: DbtResult) -> str:
+    return build.query("select max_by(built_by_invocation_id, charge_date) from main_intermediate.int_charges_scoped")[0][0]
+
+
+def _copy_build(build: DbtResult, workdir: Path) -> None:
+    workdir.mkdir(parents=True)
+    shutil.copy(build.warehouse, workdir / "warehouse.duckdb")
+
+
+def _assert_conserved(landing: Path, build: DbtResult) -> None:
+    expected, actual = _raw_totals(landing), _fact_totals(build)
+    assert actual.keys() == expected.keys()
+    for period, cost in expected.items():
+        assert actual[period] == pytest.approx(cost, abs=0.01), period
+
+
+def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: DbtResult, tmp_path: Path) -> None:
+    landing_next = write_demo(tmp_path / "landing82", "--days", "82")  # the same organisation, one more day
+    _copy_build(demo_build, tmp_path / "incremental")
+    before = _invocations_by_period(demo_build)
+
+    incremental = run_dbt(["build"], landing_next, tmp_path / "incremental")
+    assert incremental.returncode == 0, incremental.output[-5000:]  # includes the conservation tests
+
+    new_days = incremental.query(
+        "select distinct charge_date from main_intermediate.int_ml_charges_attributed where built_by_invocation_id = ?",
+        [_last_invocation(incremental)],
+    )
+    assert [str(d[0]) for d in new_days] == ["2026-10-21"]  # only the new day was built
+    after = _invocations_by_period(incremental)
+    assert after["2026-08"] == before["2026-08"] and after["2026-09"] == before["2026-09"]
+    _assert_conserved(landing_next, incremental)
+
+    full = run_dbt(["build", "--full-refresh"], landing_next, tmp_path / "full")
+    assert full.returncode == 0, full.output[-5000:]
+    incremental_rows, full_rows = set(incremental.query(FACT)), set(full.query(FACT))
+    assert len(incremental_rows) == len(full_rows) > 30_000
+    assert incremental_rows == full_rows
+
+
+def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing: Path, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)  # copy2 keeps modification times: the delivery order
+    october = sorted((landing / DATA / "BILLING_PERIOD=2026-10").iterdir())
+    assert len(october) == 2, "the demo delivers October twice"
+    final = october[-1]
+    held_back = tmp_path / "held_back"
+    shutil.move(final, held_back)  # first only the early, partial October delivery has arrived
+
+    work = tmp_path / "work"
+    early = run_dbt(["build"], landing, work)
+    assert early.returncode == 0, early.output[-5000:]
+    _assert_conserved(landing, early)
+    before = _invocations_by_period(early)
+    early_october = _fact_totals(early)["2026-10"]
+
+    shutil.move(held_back, final)  # the restated delivery arrives (prices differ on every day)
+    restated = run_dbt(["build"], landing, work)
+    assert restated.returncode == 0, restated.output[-5000:]
+    _assert_conserved(landing, restated)
+    after = _invocations_by_period(restated)
+    assert after["2026-08"] == before["2026-08"] and after["2026-09"] == before["2026-09"]
+    assert after["2026-10"] == {_last_invocation(restated)}  # every October row was rebuilt
+    assert abs(_fact_totals(restated)["2026-10"] - early_october) > 1.0
+
+    # Force a reprocess from a date (after fixing tags, say): those days are rebuilt, totals stay.
+    forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}'], landing, work)
+    assert forced.returncode == 0, forced.output[-5000:]
+    rebuilt = forced.query(
+        "select min(charge_date), count(distinct built_by_invocation_id) from main_intermediate.int_ml_charges_attributed"
+        " where built_by_invocation_id = ?",
+        [_last_invocation(forced)],
+    )[0]
+    assert str(rebuilt[0]) == "2026-09-15"
+    _assert_conserved(landing, forced)
