@@ -108,6 +108,9 @@ def run_size(rows: int, keep: bool, per_copy: int) -> dict:
         "ML_COST_WAREHOUSE": str(warehouse),
         "ML_COST_DUCKDB_TEMP_DIR": str(base / "tmp"),
         "ML_COST_DUCKDB_MEMORY_LIMIT": os.environ.get("ML_COST_DUCKDB_MEMORY_LIMIT", "3GB"),
+        # one model at a time: DuckDB already uses every core per query, and two concurrent
+        # models would share (and exhaust) one memory limit
+        "ML_COST_THREADS": os.environ.get("ML_COST_THREADS", "1"),
         "DBT_PROFILES_DIR": str(profiles),
         "DBT_TARGET_PATH": str(base / "target"),
         "DBT_LOG_PATH": str(base / "logs"),
@@ -145,7 +148,8 @@ def report(results: list[dict]) -> str:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {os.cpu_count()} cores, {mem:.0f} GiB memory, "
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, DuckDB memory limit "
-        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}. Each step runs in its own process; peak RSS is that process's.",
+        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}, dbt threads {os.environ.get('ML_COST_THREADS', '1')}. "
+        "Each step runs in its own process; peak RSS is that process's.",
         "",
         "| FOCUS rows | step | seconds | peak RSS (MB) | rows/s | ratio |",
         "| ---: | --- | ---: | ---: | ---: | --- |",

@@ -80,7 +80,9 @@ parsed as (
         case
             when uri like 's3://%' then {{ regexp_extract_group('uri', '^s3://([^/]+)', 1) }}
             when uri like '%.dkr.ecr.%' then {{ regexp_extract_group('uri', '^[^/]+/([^:@]+)', 1) }}
-        end as reference_name
+        end as reference_name,
+        -- an ECR repository name is unique only within its registry (account): <account>.dkr.ecr...
+        case when uri like '%.dkr.ecr.%' then {{ regexp_extract_group('uri', '^([0-9]+)[.]', 1) }} end as reference_account_id
     from uris
     where uri is not null
 
@@ -91,6 +93,7 @@ final as (
     select distinct
         parsed.reference_kind,
         parsed.reference_name,
+        parsed.reference_account_id,
         parsed.uri_kind,
         parsed.resource_key,
         resources.resource_type,

@@ -79,7 +79,10 @@ repository_users as (
         period_models.model is not null as used_in_period
     from related
     inner join model_references
-        on related.related_resource_name = model_references.reference_name and model_references.reference_kind = 'ecr_repository'
+        on
+            related.related_resource_name = model_references.reference_name
+            and related.sub_account_id = model_references.reference_account_id
+            and model_references.reference_kind = 'ecr_repository'
     left join period_models
         on related.billing_period = period_models.billing_period and model_references.model = period_models.model
     where related.related_service = 'ecr'
