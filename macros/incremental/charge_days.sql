@@ -34,19 +34,21 @@
 
 {#- Filter on an upstream relation: only the days (or periods) this model does not hold yet. -#}
 {% macro charge_days_to_process(grain='day', relation_alias=none) -%}
+    {#- referenced on every run, so dbt knows the dependency when it parses the model -#}
+    {%- set charge_days = ref('stg_focus__charge_days') -%}
     {%- set p = (relation_alias ~ '.') if relation_alias else '' -%}
     {%- if not is_incremental() -%}
         true
     {%- elif grain == 'period' -%}
         {{ p }}billing_period in (
             select charge_days.billing_period
-            from {{ ref('stg_focus__charge_days') }} as charge_days
+            from {{ charge_days }} as charge_days
             where charge_days.billing_period_version not in (select built.billing_period_version from {{ this }} as built)
         )
     {%- else -%}
         {{ p }}charge_day_version in (
             select charge_days.charge_day_version
-            from {{ ref('stg_focus__charge_days') }} as charge_days
+            from {{ charge_days }} as charge_days
             where charge_days.charge_day_version not in (select built.charge_day_version from {{ this }} as built)
         )
     {%- endif -%}

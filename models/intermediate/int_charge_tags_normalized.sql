@@ -1,10 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental') }}
 -- One row per distinct billing Tags map (tag set) and raw key: thousands of sets stand for
 -- millions of charge rows, which join by tag_set_id. Incremental: new sets are appended.
 with

@@ -1,12 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
         pre_hook="{{ delete_stale_charge_days() }}",
     )
 }}
--- depends_on: {{ ref('stg_focus__charge_days') }}
 {%- set idle_policy = validate_var_choice('shared_idle_policy', ['separate', 'proportional']) -%}
 {%- set ic_split = validate_var_choice('inference_component_split', ['reserved_capacity', 'invocations']) -%}
 -- Allocation targets and weights for the charge rows of shared endpoints:

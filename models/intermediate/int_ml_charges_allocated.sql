@@ -1,12 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
         pre_hook="{{ delete_stale_charge_days() }}",
     )
 }}
--- depends_on: {{ ref('stg_focus__charge_days') }}
 -- SageMaker charge rows split into allocation rows. A row billed to one resource
 -- stays one row (direct); a shared endpoint's row is split by the targets and
 -- weights of int_endpoint_charges_weighted. Each split's costs are cost x share,

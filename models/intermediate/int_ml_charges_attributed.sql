@@ -1,8 +1,6 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
         pre_hook="{{ delete_stale_charge_days() }}",
     )
 }}
@@ -34,7 +32,6 @@
     tag values, account, ...), not once per hourly row.
 -#}
 
--- depends_on: {{ ref('stg_focus__charge_days') }}
 with
 
 allocations as (

@@ -1,12 +1,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
         pre_hook="{{ delete_stale_charge_days() }}",
     )
 }}
--- depends_on: {{ ref('stg_focus__charge_days') }}
 with
 
 charges as (
