@@ -7,18 +7,24 @@
       source_format         parquet or csv
       delivery_key          folder of the file: one delivery of an export
       delivery_modified_at  newest modification time of the folder's files
+      delivery_signature    hash of the folder's file names (relative), sizes and modification
+                            times: a delivery folder that is rewritten gets a new signature
+
+    delivery_keys: only the files of these delivery folders (relative to <landing>/focus/)
+    are opened; none means every file. Incremental models use it so that on a daily run
+    only the new delivery is read (README "Incremental runs").
 
     Files are checked before anything is read: a missing required column or a
     column of the wrong kind fails compilation with the file, the column and
     what was expected. Values that do not parse (a bad timestamp in a CSV) fail
     at run time with the file, the column and the value.
 -#}
-{% macro focus_export_select() -%}
-    {{ return(adapter.dispatch('focus_export_select', 'ml_cost')()) }}
+{% macro focus_export_select(delivery_keys=none) -%}
+    {{ return(adapter.dispatch('focus_export_select', 'ml_cost')(delivery_keys)) }}
 {%- endmacro %}
 
 {#- On Athena or Spark the export is a table (Glue / Hive) registered as source focus.charges. -#}
-{% macro default__focus_export_select() -%}
+{% macro default__focus_export_select(delivery_keys) -%}
     select
     {%- for column in focus_columns() %}
         {{ column.name }} as {{ column.alias }},
@@ -27,25 +33,29 @@
         cast(null as varchar) as source_row_key,
         'table' as source_format,
         cast(BillingPeriodStart as varchar) as delivery_key,
-        cast(null as timestamp) as delivery_modified_at
+        cast(null as timestamp) as delivery_modified_at,
+        cast(BillingPeriodStart as varchar) as delivery_signature
     from {{ source('focus', 'charges') }}
+    {%- if delivery_keys is not none %}
+    where cast(BillingPeriodStart as varchar) in ({{ "'" ~ (delivery_keys | join("', '")) ~ "'" if delivery_keys else 'null' }})
+    {%- endif %}
 {%- endmacro %}
 
-{% macro duckdb__focus_export_select() -%}
+{% macro duckdb__focus_export_select(delivery_keys) -%}
     {%- if not execute -%}
         {{ return('select 1 as placeholder') }}
     {%- endif -%}
-    {%- set root = landing_path() ~ '/focus' -%}
-    {%- set listing = run_query(
-        "select file from glob('" ~ root ~ "/**/*.parquet') union all "
-        ~ "select file from glob('" ~ root ~ "/**/*.csv') union all "
-        ~ "select file from glob('" ~ root ~ "/**/*.csv.gz') order by 1"
-    ) -%}
-    {%- set files = listing.columns[0].values() | list -%}
-    {%- if files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "No FOCUS export found: expected *.parquet, *.csv or *.csv.gz files (at any depth) under '"
-            ~ root ~ "'. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data.") }}
+    {%- set root = focus_root() -%}
+    {%- set files = focus_export_files() -%}
+    {%- set none_selected = false -%}
+    {%- if delivery_keys is not none -%}
+        {%- set selected = [] -%}
+        {%- for file in files if focus_delivery_key(file) in delivery_keys -%}
+            {%- do selected.append(file) -%}
+        {%- endfor -%}
+        {#- nothing to read: one file's shape, no rows (where false below) -#}
+        {%- set none_selected = selected | length == 0 -%}
+        {%- set files = selected if selected else files[:1] -%}
     {%- endif -%}
 
     {%- set problems = [] -%}
@@ -115,17 +125,12 @@
     export_files as (
         select
             filename as source_path,
-            last_modified as modified_at,
             regexp_replace(filename, '/[^/]*$', '') as delivery_folder
         from read_blob({{ sql_string_list(files) }})
     ),
 
     deliveries as (
-        select
-            delivery_folder,
-            max(modified_at) as delivery_modified_at
-        from export_files
-        group by delivery_folder
+        {{ focus_deliveries_sql(files) }}
     ),
 
     export_rows as (
@@ -149,11 +154,75 @@
     select
         export_rows.* exclude (source_path),
         substr(export_rows.source_path, {{ root | length + 2 }}) as source_file,
-        substr(export_files.delivery_folder, {{ root | length + 2 }}) as delivery_key,
-        deliveries.delivery_modified_at
+        deliveries.delivery_key,
+        deliveries.delivery_modified_at,
+        deliveries.delivery_signature
     from export_rows
     inner join export_files on export_rows.source_path = export_files.source_path
     inner join deliveries on export_files.delivery_folder = deliveries.delivery_folder
+    {%- if none_selected %}
+    where false
+    {%- endif %}
+{%- endmacro %}
+
+{% macro focus_root() -%}
+    {{ return(landing_path() ~ '/focus') }}
+{%- endmacro %}
+
+{#- Every FOCUS export file under <landing>/focus/, sorted; fails when there is none. -#}
+{% macro focus_export_files() -%}
+    {%- set root = focus_root() -%}
+    {%- set listing = run_query(
+        "select file from glob('" ~ root ~ "/**/*.parquet') union all "
+        ~ "select file from glob('" ~ root ~ "/**/*.csv') union all "
+        ~ "select file from glob('" ~ root ~ "/**/*.csv.gz') order by 1"
+    ) -%}
+    {%- set files = listing.columns[0].values() | list -%}
+    {%- if files | length == 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "No FOCUS export found: expected *.parquet, *.csv or *.csv.gz files (at any depth) under '"
+            ~ root ~ "'. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data.") }}
+    {%- endif -%}
+    {{ return(files) }}
+{%- endmacro %}
+
+{#- The delivery a file belongs to: its folder, relative to <landing>/focus/. -#}
+{% macro focus_delivery_key(file) -%}
+    {{ return(file.rsplit('/', 1)[0][(focus_root() | length) + 1:]) }}
+{%- endmacro %}
+
+{#- One row per delivery folder of `files`: key, newest file time and signature. -#}
+{% macro focus_deliveries_sql(files) -%}
+    select
+        regexp_replace(filename, '/[^/]*$', '') as delivery_folder,
+        substr(regexp_replace(filename, '/[^/]*$', ''), {{ focus_root() | length + 2 }}) as delivery_key,
+        max(last_modified) as delivery_modified_at,
+        md5(string_agg(substr(filename, {{ focus_root() | length + 2 }}) || ':' || cast(size as varchar) || ':' || cast(last_modified as varchar), ',' order by filename))
+            as delivery_signature
+    from read_blob({{ sql_string_list(files) }})
+    group by regexp_replace(filename, '/[^/]*$', '')
+{%- endmacro %}
+
+{#-
+    Delivery key -> signature of every delivery folder in the landing, or none where the
+    export is a table (other adapters): incremental models then read every delivery.
+-#}
+{% macro focus_delivery_signatures() -%}
+    {{ return(adapter.dispatch('focus_delivery_signatures', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__focus_delivery_signatures() -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__focus_delivery_signatures() -%}
+    {%- set result = {} -%}
+    {%- if execute -%}
+        {%- for row in run_query(focus_deliveries_sql(focus_export_files())).rows -%}
+            {%- do result.update({row[1]: row[3]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(result) }}
 {%- endmacro %}
 
 {% macro sql_string_list(values) -%}

@@ -54,6 +54,59 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#-
+    The delivery folders that hold the charge days this model does not hold yet (and, with
+    var reprocess_from, the days from then on): all a daily run has to open. none on a
+    full refresh (read everything through the staging view).
+-#}
+{% macro delivery_keys_to_process() -%}
+    {%- if not is_incremental() or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select distinct charge_days.delivery_key
+        from {{ ref('stg_focus__charge_days') }} as charge_days
+        where
+            charge_days.charge_day_version not in (select built.charge_day_version from {{ this }} as built)
+            {%- if var('reprocess_from', none) %}
+                or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
+            {%- endif %}
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#-
+    Pre-hook of base_focus__delivery_days: delete the rows of delivery folders that are
+    gone or were rewritten (their signature changed); the model then reads the folders
+    whose signature it does not hold (macro delivery_keys_to_read).
+-#}
+{% macro delete_stale_deliveries() -%}
+    {%- if is_incremental() -%}
+        {%- set signatures = focus_delivery_signatures() -%}
+        delete from {{ this }}
+        {%- if signatures is not none %}
+        where delivery_signature not in ({{ "'" ~ (signatures.values() | join("', '")) ~ "'" }})
+        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The delivery folders base_focus__delivery_days has not read yet (none: all of them). -#}
+{% macro delivery_keys_to_read() -%}
+    {%- if not is_incremental() or not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set signatures = focus_delivery_signatures() -%}
+    {%- if signatures is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set known = run_query('select distinct delivery_signature from ' ~ this).columns[0].values() | list -%}
+    {%- set keys = [] -%}
+    {%- for key, signature in signatures.items() if signature not in known -%}
+        {%- do keys.append(key) -%}
+    {%- endfor -%}
+    {{ return(keys) }}
+{%- endmacro %}
+
 {#- The columns of a FOCUS row that the pipeline reads: their hash is the row's content. -#}
 {% macro charge_content_columns() -%}
     {{ return([

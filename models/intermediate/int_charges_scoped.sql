@@ -16,7 +16,12 @@ with
 
 charges as (
 
-    select * from {{ ref('stg_focus__charges') }}
+    {% if is_incremental() -%}
+        -- a daily run opens only the delivery folders that hold the days to process
+        select * from ({{ focus_charge_rows(delivery_keys_to_process()) }}) as focus_rows
+    {%- else -%}
+        select * from {{ ref('stg_focus__charges') }}
+    {%- endif %}
     where {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }}
 
 ),
@@ -40,6 +45,7 @@ day_charges as (
             charges.billing_account_id is not distinct from charge_days.billing_account_id
             and charges.billing_period = charge_days.billing_period
             and charges.charge_date = charge_days.charge_date
+            and charges.delivery_key = charge_days.delivery_key
 
 ),
 

@@ -30,43 +30,77 @@ period_versions as (
 
 ),
 
+charge_groups as (
+
+    -- the rows of a resource share few attributions: group them first, so the unpivot
+    -- below works on thousands of rows, not millions
+    select
+        billing_period,
+        lower(resource_id) as resource_key,
+        cost_category,
+        {% for key in keys %}
+            {{ key.column }},
+            {{ key.column }}_in_billing,
+            {{ key.column }}_on_resource,
+        {% endfor %}
+        min(resource_id) as resource_id,
+        min(resource_type) as resource_type,
+        min(resource_name) as resource_name,
+        min(sub_account_id) as sub_account_id,
+        min(cost_group) as cost_group,
+        max(charge_period_end) as charge_period_end,
+        max(billing_period_end) as billing_period_end,
+        sum(effective_cost) as effective_cost
+    from charges
+    group by
+        {% for key in keys %}
+            {{ key.column }},
+            {{ key.column }}_in_billing,
+            {{ key.column }}_on_resource,
+        {% endfor %}
+        billing_period,
+        lower(resource_id),
+        cost_category
+
+),
+
 unpivoted as (
 
     select
-        charges.billing_period,
-        lower(charges.resource_id) as resource_key,
-        charges.resource_id,
-        charges.resource_type,
-        charges.resource_name,
-        charges.sub_account_id,
-        charges.cost_category,
-        charges.cost_group,
-        charges.charge_period_end,
-        charges.billing_period_end,
+        charge_groups.billing_period,
+        charge_groups.resource_key,
+        charge_groups.resource_id,
+        charge_groups.resource_type,
+        charge_groups.resource_name,
+        charge_groups.sub_account_id,
+        charge_groups.cost_category,
+        charge_groups.cost_group,
+        charge_groups.charge_period_end,
+        charge_groups.billing_period_end,
         required_keys.attribution_key,
         required_keys.required_key,
-        charges.effective_cost,
+        charge_groups.effective_cost,
         case required_keys.attribution_key
             {% for key in keys %}
-                when '{{ key.column }}' then charges.{{ key.column }}_in_billing
+                when '{{ key.column }}' then charge_groups.{{ key.column }}_in_billing
             {% endfor %}
         end as in_billing,
         case required_keys.attribution_key
             {% for key in keys %}
-                when '{{ key.column }}' then charges.{{ key.column }}_on_resource
+                when '{{ key.column }}' then charge_groups.{{ key.column }}_on_resource
             {% endfor %}
         end as on_resource,
         case required_keys.attribution_key
             {% for key in keys %}
-                when '{{ key.column }}' then charges.{{ key.column }} != 'unattributed'
+                when '{{ key.column }}' then charge_groups.{{ key.column }} != 'unattributed'
             {% endfor %}
         end as resolved,
         case required_keys.attribution_key
             {% for key in keys %}
-                when '{{ key.column }}' then charges.{{ key.column }}
+                when '{{ key.column }}' then charge_groups.{{ key.column }}
             {% endfor %}
         end as resolved_value
-    from charges
+    from charge_groups
     cross join (
         values
         {% for key in keys %}

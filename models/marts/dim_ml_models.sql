@@ -2,7 +2,7 @@ with
 
 costs as (
 
-    select * from {{ ref('fct_ml_costs') }}
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
 
 ),
 
@@ -14,8 +14,8 @@ model_costs as (
         environment,
         resource_type,
         resource_name,
-        charge_period_start,
-        charge_period_end,
+        first_charge_period_start,
+        last_charge_period_end,
         cost_group,
         effective_cost
     from costs
@@ -53,8 +53,8 @@ model_totals as (
         count(distinct case when cost_group = 'training' then resource_name end) as training_resource_count,
         count(distinct case when cost_group = 'inference' then resource_name end) as serving_resource_count,
         {{ string_agg_distinct("case when resource_type = 'endpoint' then resource_name end") }} as served_by,
-        min(charge_period_start) as first_seen_at,
-        max(charge_period_end) as last_seen_at,
+        min(first_charge_period_start) as first_seen_at,
+        max(last_charge_period_end) as last_seen_at,
         sum(effective_cost) as effective_cost,
         sum(case when cost_group = 'training' then effective_cost else 0 end) as training_cost,
         sum(case when cost_group = 'inference' then effective_cost else 0 end) as inference_cost

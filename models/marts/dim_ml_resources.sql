@@ -4,7 +4,7 @@ with
 
 costs as (
 
-    select * from {{ ref('fct_ml_costs') }}
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
 
 ),
 
@@ -36,8 +36,8 @@ billed_keys as (
         min(sub_account_id) as account_id,
         min(region_id) as region_id,
         min(match_method) as match_method,
-        min(charge_period_start) as first_charged_at,
-        max(charge_period_end) as last_charged_at,
+        min(first_charge_period_start) as first_charged_at,
+        max(last_charge_period_end) as last_charged_at,
         sum(effective_cost) as effective_cost,
         sum(billed_cost) as billed_cost,
         sum(list_cost) as list_cost

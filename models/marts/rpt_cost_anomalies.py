@@ -26,7 +26,9 @@ def score_series(days: list[dt.date], costs: list[float], z_threshold: float = 3
     series = dict(zip(days, costs, strict=True))
     first, last = min(days), max(days)
     calendar = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    values = np.array([series.get(d, 0.0) for d in calendar])
+    # to the micro-dollar: a sum's last bits depend on the order it was added in, and a
+    # deviation of exactly min_usd must not flip with them
+    values = np.round(np.array([series.get(d, 0.0) for d in calendar]), 6)
     out = []
     for i in range(MIN_HISTORY, len(calendar)):
         window = values[max(0, i - WINDOW) : i]
@@ -35,7 +37,7 @@ def score_series(days: list[dt.date], costs: list[float], z_threshold: float = 3
         expected = float(np.median(same)) if len(same) >= 3 else float(np.median(window))
         mad = float(np.median(np.abs(window - np.median(window)))) * 1.4826
         scale = max(mad, 0.05 * abs(expected), 1.0)
-        deviation = float(values[i] - expected)
+        deviation = round(float(values[i] - expected), 6)
         z = deviation / scale
         out.append(
             {

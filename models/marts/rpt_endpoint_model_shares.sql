@@ -5,7 +5,7 @@ with
 
 costs as (
 
-    select * from {{ ref('fct_ml_costs') }}
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
 
 ),
 

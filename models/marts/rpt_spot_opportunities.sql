@@ -6,7 +6,7 @@ with
 
 costs as (
 
-    select * from {{ ref('fct_ml_costs') }}
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
     where cost_category in ('training', 'spot_training') and charge_class is null
 
 ),

@@ -4,6 +4,7 @@ refresh of the same landing ends."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -56,6 +57,13 @@ def _last_invocation(build: DbtResult) -> str:
     return build.query("select max_by(built_by_invocation_id, charge_date) from main_intermediate.int_charges_scoped")[0][0]
 
 
+def _folders_opened(workdir: Path, model: str) -> set[str]:
+    """The delivery folders whose Parquet files the last run of `model` read."""
+    compiled = next((workdir / "target" / "compiled").rglob(f"{model}.sql")).read_text()
+    scans = re.findall(r"read_parquet\((\[[^\]]*\])", compiled)
+    return {re.sub(r".*/data/", "", f.rsplit("/", 1)[0]) for scan in scans for f in re.findall(r"'([^']+)'", scan)}
+
+
 def _copy_build(build: DbtResult, workdir: Path) -> None:
     workdir.mkdir(parents=True)
     shutil.copy(build.warehouse, workdir / "warehouse.duckdb")
@@ -84,6 +92,10 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
     after = _invocations_by_period(incremental)
     assert after["2026-08"] == before["2026-08"] and after["2026-09"] == before["2026-09"]
     _assert_conserved(landing_next, incremental)
+    # only October's deliveries (both rewritten) were opened, and for the new day only the final one
+    october = sorted(p.relative_to(landing_next / DATA).as_posix() for p in (landing_next / DATA / "BILLING_PERIOD=2026-10").iterdir())
+    assert _folders_opened(tmp_path / "incremental", "base_focus__delivery_days") == set(october)
+    assert _folders_opened(tmp_path / "incremental", "int_charges_scoped") == {october[-1]}
 
     full = run_dbt(["build", "--full-refresh"], landing_next, tmp_path / "full")
     assert full.returncode == 0, full.output[-5000:]
@@ -127,3 +139,12 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     )[0]
     assert str(rebuilt[0]) == "2026-09-15"
     _assert_conserved(landing, forced)
+
+    # The final delivery is withdrawn: its rows go, the early one is the latest again.
+    shutil.rmtree(final)
+    withdrawn = run_dbt(["build"], landing, work)
+    assert withdrawn.returncode == 0, withdrawn.output[-5000:]
+    _assert_conserved(landing, withdrawn)
+    keys = {k for (k,) in withdrawn.query("select distinct delivery_key from main_staging.base_focus__delivery_days")}
+    assert not any(k.endswith(final.name) for k in keys) and any(k.endswith(october[0].name) for k in keys)
+    assert _fact_totals(withdrawn)["2026-10"] == pytest.approx(early_october, abs=0.01)

@@ -1,8 +1,17 @@
-{{ config(materialized="table") }}
--- One aggregate pass over every FOCUS file: per billing account, billing period, delivery
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_stale_deliveries() }}",
+    )
+}}
+-- One aggregate pass over the FOCUS files: per billing account, billing period, delivery
 -- and charge day, the row count and cost sums (all services) and a fingerprint of the
 -- rows in scope (SageMaker and the related services). Deliveries and the incremental
 -- day versions are rolled up from here, so the raw files are read once for both.
+-- Incremental by delivery folder: a run reads only the folders it has not read (new or
+-- rewritten ones, by their signature); the pre-hook drops folders that are gone.
 with
 
 export_rows as (
@@ -10,7 +19,7 @@ export_rows as (
     select
         *,
         {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }} as is_in_scope
-    from {{ ref('base_focus__charges') }}
+    from ({{ focus_charge_rows(delivery_keys_to_read()) }}) as focus_rows
 
 ),
 
@@ -22,6 +31,7 @@ final as (
         delivery_key,
         charge_date,
         max(delivery_modified_at) as delivery_modified_at,
+        max(delivery_signature) as delivery_signature,
         count(*) as row_count,
         sum(billed_cost) as billed_cost,
         sum(effective_cost) as effective_cost,

@@ -1,0 +1,50 @@
+{{
+    config(
+        materialized='incremental',
+        pre_hook="{{ delete_stale_charge_days() }}",
+    )
+}}
+{%- set keys = attribution_keys() -%}
+{%- set dimensions = [
+    'billing_period', 'charge_date', 'billing_account_id', 'sub_account_id', 'region_id', 'resource_id',
+    'resource_type', 'resource_name', 'cost_category', 'cost_group', 'charge_class', 'pricing_category',
+    'allocation_method', 'match_method',
+] -%}
+{%- for key in keys -%}
+    {%- do dimensions.extend([key.column, key.column ~ '_source']) -%}
+{%- endfor -%}
+-- The attributed cost per charge day, resource and attribution: what the dimension and
+-- monthly reports read instead of the hourly fact rows (about ten times fewer rows).
+-- Incremental by charge day like the rows it sums.
+with
+
+attributed as (
+
+    select * from {{ ref('int_ml_charges_attributed') }}
+    where {{ charge_days_to_process() }}
+
+),
+
+final as (
+
+    select
+        {% for dimension in dimensions %}
+            {{ dimension }},
+        {% endfor %}
+        charge_day_version,
+        min(charge_period_start) as first_charge_period_start,
+        max(charge_period_end) as last_charge_period_end,
+        count(*) as allocation_row_count,
+        sum(effective_cost) as effective_cost,
+        sum(billed_cost) as billed_cost,
+        sum(list_cost) as list_cost
+    from attributed
+    group by
+        {% for dimension in dimensions %}
+            {{ dimension }},
+        {% endfor %}
+        charge_day_version
+
+)
+
+select * from final
