@@ -127,8 +127,11 @@ def run_size(rows: int, keep: bool, per_copy: int) -> dict:
     full = measure([dbt, "run", "--full-refresh", "--quiet"], env)
     tests = measure([dbt, "test", "--quiet", "--exclude", "test_type:unit", "--vars", '{"tag_coverage_error_min": 0}'], env)
     incremental = measure([dbt, "run", "--quiet"], {**env, "ML_COST_LANDING": str(landing_next)})
-    if not keep:
-        shutil.rmtree(landing_next, ignore_errors=True)
+    if not keep:  # the next size needs the disk (the 50M warehouse and DuckDB's spill take tens of GB)
+        for path in (landing, landing_next, base / "tmp"):
+            shutil.rmtree(path, ignore_errors=True)
+        warehouse.unlink(missing_ok=True)
+        floor_db.unlink(missing_ok=True)
     return {
         "rows": focus_rows,
         "scale": scale,
@@ -177,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     default = "1000000,10000000" + (",50000000" if os.environ.get("BENCH_FULL") == "1" else "")
     parser.add_argument("--sizes", default=default)
-    parser.add_argument("--keep", action="store_true", help="keep the generated landing folders")
+    parser.add_argument("--keep", action="store_true", help="keep the landing folders and warehouses")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
     args = parser.parse_args(argv)
     per_copy = rows_per_copy()

@@ -86,3 +86,18 @@
 {% macro duckdb__hash_columns(columns) -%}
     hash({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#-
+    A CTE that only filters a table and is read more than once: DuckDB would otherwise
+    materialise it, copying every column of every row (no projection pushdown), which at
+    tens of millions of rows spills gigabytes. Read the table again instead.
+-#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}

@@ -24,7 +24,7 @@ matches as (
 
 ),
 
-matched_charges as (
+matched_charges as {{ not_materialized() }} (
 
     select
         charges.*,

@@ -5,14 +5,22 @@
     )
 }}
 {%- set keys = attribution_keys() -%}
-{%- set context_columns = ['subject_key', 'target_resource_key', 'target_model'] -%}
+{#- the attribution context of an allocation row: column name -> expression -#}
+{%- set context = {
+    'subject_key': 'coalesce(allocations.matched_resource_key, allocations.resource_key)',
+    'target_resource_key': 'allocations.target_resource_key',
+    'target_model': 'allocations.target_model',
+} -%}
 {%- for key in keys -%}
-    {%- do context_columns.append('billing_' ~ key.column) -%}
+    {%- do context.update({'billing_' ~ key.column: 'billing_keys.billing_' ~ key.column}) -%}
 {%- endfor -%}
-{%- do context_columns.extend([
-    'billing_user_profile_key', 'billing_space_key', 'billing_domain_key',
-    'sub_account_id', 'resource_name', 'resource_role_arn', 'cost_group',
-]) -%}
+{%- for link in ['user_profile', 'space', 'domain'] -%}
+    {%- do context.update({'billing_' ~ link ~ '_key': 'charge_studio_links.billing_' ~ link ~ '_key'}) -%}
+{%- endfor -%}
+{%- for column in ['sub_account_id', 'resource_name', 'resource_role_arn', 'cost_group'] -%}
+    {%- do context.update({column: 'allocations.' ~ column}) -%}
+{%- endfor -%}
+{%- set context_id = hash_columns(context.values() | list) -%}
 {#-
     Each attribution key of each allocation row is resolved through an explicit
     chain; the first step that gives a value wins and is recorded as the key's
@@ -34,7 +42,7 @@
 
 with
 
-allocations as (
+allocations as {{ not_materialized() }} (
 
     select * from {{ ref('int_ml_charges_allocated') }}
     where {{ charge_days_to_process() }}
@@ -113,42 +121,18 @@ billing_keys as (
 
 ),
 
-allocation_contexts as (
+contexts as (
 
-    select
-        allocations.allocation_id,
-        coalesce(allocations.matched_resource_key, allocations.resource_key) as subject_key,
-        allocations.target_resource_key,
-        allocations.target_model,
-        {% for key in keys %}
-            billing_keys.billing_{{ key.column }},
+    -- the distinct attribution contexts: the chain runs once per context, and each
+    -- allocation row finds its result again by the same hash (no join on allocation_id)
+    select distinct
+        {% for name, expression in context.items() %}
+            {{ expression }} as {{ name }},
         {% endfor %}
-        charge_studio_links.billing_user_profile_key,
-        charge_studio_links.billing_space_key,
-        charge_studio_links.billing_domain_key,
-        allocations.sub_account_id,
-        allocations.resource_name,
-        allocations.resource_role_arn,
-        allocations.cost_group
+        {{ context_id }} as context_id
     from allocations
     left join billing_keys on allocations.tag_set_id = billing_keys.tag_set_id
     left join charge_studio_links on allocations.tag_set_id = charge_studio_links.tag_set_id
-
-),
-
-keyed_contexts as (
-
-    select
-        *,
-        {{ hash_columns(context_columns) }} as context_id
-    from allocation_contexts
-
-),
-
-contexts as (
-
-    select distinct * exclude (allocation_id)
-    from keyed_contexts
 
 ),
 
@@ -164,10 +148,11 @@ attributed as (
             resolved_contexts.{{ key.column }}_in_billing,
             resolved_contexts.{{ key.column }}_on_resource,
         {% endfor %}
-        keyed_contexts.context_id
+        resolved_contexts.context_id
     from allocations
-    inner join keyed_contexts on allocations.allocation_id = keyed_contexts.allocation_id
-    inner join resolved_contexts on keyed_contexts.context_id = resolved_contexts.context_id
+    left join billing_keys on allocations.tag_set_id = billing_keys.tag_set_id
+    left join charge_studio_links on allocations.tag_set_id = charge_studio_links.tag_set_id
+    inner join resolved_contexts on {{ context_id }} = resolved_contexts.context_id
 
 ),
 

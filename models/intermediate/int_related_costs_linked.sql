@@ -16,7 +16,7 @@
 -- to the related row, so each related row is counted once.
 with
 
-related as (
+related as {{ not_materialized() }} (
 
     select * from {{ ref('int_related_charges_isolated') }}
     where {{ charge_days_to_process('period') }}
@@ -39,7 +39,7 @@ model_references as (
 
 ),
 
-attributed as (
+attributed as {{ not_materialized() }} (
 
     select * from {{ ref('int_ml_charges_attributed') }}
     where model != 'unattributed' and {{ charge_days_to_process('period') }}

@@ -9,7 +9,7 @@
 -- Off-hours need hourly charge periods; daily or monthly exports only get the endpoint findings.
 with
 
-costs as (
+costs as {{ not_materialized() }} (
 
     -- the attributed rows behind fct_ml_costs, which also carry the billed quantity
     select * from {{ ref('int_ml_charges_attributed') }}

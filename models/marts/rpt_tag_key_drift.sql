@@ -17,7 +17,7 @@ resource_tags as (
 
 ),
 
-charges as (
+charges as {{ not_materialized() }} (
 
     select * from {{ ref('int_ml_charges_classified') }}
 
