@@ -63,11 +63,12 @@
     {%- if not is_incremental() or not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {#- compiled before the pre-hook deletes the days from reprocess_from on, so add them -#}
     {%- set query -%}
         select distinct charge_days.delivery_key
         from {{ ref('stg_focus__charge_days') }} as charge_days
         where
-            charge_days.charge_day_version not in (select built.charge_day_version from {{ this }} as built)
+            {{ charge_days_to_process(relation_alias='charge_days') }}
             {%- if var('reprocess_from', none) %}
                 or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
             {%- endif %}
