@@ -21,10 +21,10 @@ help:
 	@echo "make governance  write the tag-policy and SCP JSON to governance/out/"
 	@echo "make bench    benchmark (1M and 10M FOCUS rows; BENCH_FULL=1 adds 50M)"
 
-$(STAMP): requirements.txt extract/pyproject.toml
+$(STAMP): requirements.txt extract/pyproject.toml exports/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e extract
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e extract -e exports
 	touch $(STAMP)
 
 profiles.yml: profiles.yml.example

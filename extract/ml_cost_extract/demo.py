@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from .focus_writer import Delivery, FocusRows, month_start, next_month, replicate, write_export
+from .focus_writer import EXPORT_MODES, Delivery, FocusRows, month_start, next_month, replicate, write_export
 from .landing import TABLES_BY_NAME, table_path, write_table
 
 START = datetime(2026, 8, 1)
@@ -1241,12 +1241,21 @@ def _replicated(table: pa.Table, copies: list[dict[str, str]]) -> pa.Table:
     return pa.concat_tables([replicate(table, m) if m else table for m in copies])
 
 
-def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS, billing_tags: bool = True, copies_per_chunk: int = 16) -> dict[str, int]:
+def write_landing(
+    landing: Path,
+    scale: int = 1,
+    days: int = DEFAULT_DAYS,
+    billing_tags: bool = True,
+    copies_per_chunk: int = 16,
+    export_mode: str = "create-new",
+) -> dict[str, int]:
     """Write the demo landing folder; returns row counts per table.
 
     ``scale`` copies of the organisation, each in its own two accounts (every ARN, bucket and
     log group carries the account id), streamed in chunks so memory stays flat at 50M rows.
     ``billing_tags=False`` empties every billing ``Tags`` value (tags then exist only in the API).
+    ``export_mode`` is the export's file versioning: ``create-new`` (a folder per delivery) or
+    ``overwrite`` (chunks rewritten in place).
     """
     counts: dict[str, int] = {}
     hours = days * 24
@@ -1258,7 +1267,9 @@ def write_landing(landing: Path, scale: int = 1, days: int = DEFAULT_DAYS, billi
         focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
     copies = _copies(scale)
     batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
-    files = write_export((_replicated(focus, batch) for batch in batches), landing / "focus", EXPORT_NAME, deliveries_for(hours))
+    files = write_export(
+        (_replicated(focus, batch) for batch in batches), landing / "focus", EXPORT_NAME, deliveries_for(hours), mode=export_mode, account_id=PAYER[0]
+    )
     counts["focus_rows"] = focus.num_rows * scale
     counts["focus_files"] = len(files)
     tables = {name: rows for name, rows in acct.meta.items()}
@@ -1303,13 +1314,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--billing-only", action="store_true", help="write only the FOCUS export (no sagemaker/ or cloudwatch/)")
     parser.add_argument("--no-billing-tags", action="store_true", help="empty every billing Tags value (tags only in the API)")
     parser.add_argument("--force", action="store_true", help="replace an existing landing folder")
+    parser.add_argument(
+        "--export-mode",
+        choices=EXPORT_MODES,
+        default="create-new",
+        help="the export's file versioning: a folder per delivery (create-new) or chunks rewritten in place (overwrite)",
+    )
     args = parser.parse_args(argv)
     if args.landing.exists() and any(args.landing.iterdir()):
         if not args.force:
             print(f"{args.landing} is not empty; use --force to replace it", file=sys.stderr)
             return 1
         shutil.rmtree(args.landing)
-    counts = write_landing(args.landing, scale=args.scale, days=args.days, billing_tags=not args.no_billing_tags)
+    counts = write_landing(args.landing, scale=args.scale, days=args.days, billing_tags=not args.no_billing_tags, export_mode=args.export_mode)
     if args.billing_only:
         for area in ("sagemaker", "cloudwatch"):
             shutil.rmtree(args.landing / area, ignore_errors=True)

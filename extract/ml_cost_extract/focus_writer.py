@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -266,21 +267,66 @@ def _delivery_part(table: pa.Table, d: Delivery) -> pa.Table:
     return part
 
 
-def write_export(
-    chunks: pa.Table | Iterable[pa.Table], root: Path, export_name: str, deliveries: list[Delivery], rows_per_file: int = 2_000_000
-) -> list[Path]:
-    """Write each delivery to ``<root>/<export>/data/BILLING_PERIOD=P/<delivery>/`` with a manifest.
+EXPORT_MODES = ("create-new", "overwrite")
+# Manifest column types as Athena/Glue spells them (the manifest reference lists "columns" with a
+# name and a type; the exact type spelling AWS writes is not verified and nothing here reads it).
+_MANIFEST_TYPES = {"string": "string", "double": "double", "timestamp[us]": "timestamp"}
+DEMO_BUCKET = "s3://demo-billing-exports/cur"
 
+
+def delivery_folder(d: Delivery, export_name: str) -> str:
+    """A create-new-version delivery folder: ``<timestamp>-<execution-id>`` (facts.md section 7)."""
+    return f"{d.at.strftime('%Y%m%dT%H%M%SZ')}-{execution_id(d, export_name)}"
+
+
+def execution_id(d: Delivery, export_name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{export_name}/{d.period}/{d.at.isoformat()}"))
+
+
+def manifest_body(d: Delivery, export_name: str, account_id: str, data_files: list[str]) -> dict[str, object]:
+    """The top-level fields of the AWS Data Exports manifest reference
+    (docs.aws.amazon.com/cur/latest/userguide/dataexports-manifest.html); dataFiles are full S3 URIs."""
+    return {
+        "executionId": execution_id(d, export_name),
+        "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{account_id}:export/{export_name}",
+        "columns": [{"name": f.name, "type": _MANIFEST_TYPES.get(str(f.type), str(f.type).replace(" ", ""))} for f in FOCUS_12_SCHEMA],
+        "dataFiles": [f"{DEMO_BUCKET}/{export_name}/{name}" for name in data_files],
+        "additionalOutputFiles": [],
+    }
+
+
+def write_export(
+    chunks: pa.Table | Iterable[pa.Table],
+    root: Path,
+    export_name: str,
+    deliveries: list[Delivery],
+    rows_per_file: int = 2_000_000,
+    mode: str = "create-new",
+    account_id: str = "111111111111",
+) -> list[Path]:
+    """Write deliveries in the AWS Data Exports layout, each with its manifest.
+
+    ``mode`` is the export's "file versioning" setting: ``create-new`` writes every delivery into
+    ``data/BILLING_PERIOD=P/<timestamp>-<execution-id>/`` with its manifest in the same folder
+    under ``metadata/``; ``overwrite`` writes ``data/BILLING_PERIOD=P/<export>-<part>`` and
+    ``metadata/BILLING_PERIOD=P/<export>-Manifest.json`` in place, so only each period's last
+    delivery remains (what a sync with ``--delete`` leaves).
     ``chunks`` may be one table or an iterable of tables (streamed: memory stays flat however many
     rows). The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's
     LastModified).
     """
+    if mode not in EXPORT_MODES:
+        raise ValueError(f"export mode {mode!r}: expected one of {EXPORT_MODES}")
     ordered = sorted(deliveries, key=lambda d: d.at)
+    if mode == "overwrite":
+        last = {d.period: d for d in ordered}
+        ordered = [d for d in ordered if last[d.period] is d]
     writers: dict[int, tuple[Path, pq.ParquetWriter, int]] = {}
     files: dict[int, list[Path]] = {i: [] for i in range(len(ordered))}
 
-    def folder(d: Delivery) -> Path:
-        return root / export_name / "data" / f"BILLING_PERIOD={d.period}" / d.at.strftime("%Y%m%dT%H%MZ")
+    def folder(d: Delivery, area: str = "data") -> Path:
+        period = root / export_name / area / f"BILLING_PERIOD={d.period}"
+        return period if mode == "overwrite" else period / delivery_folder(d, export_name)
 
     def open_writer(i: int) -> None:
         path = folder(ordered[i]) / f"{export_name}-{len(files[i]) + 1:05d}.snappy.parquet"
@@ -310,18 +356,13 @@ def write_export(
         close_writer(i)
     written: list[Path] = []
     for i, d in enumerate(ordered):
-        manifest_dir = root / export_name / "metadata" / f"BILLING_PERIOD={d.period}"
+        manifest_dir = folder(d, "metadata")
         manifest_dir.mkdir(parents=True, exist_ok=True)
-        manifest = {
-            "exportName": export_name,
-            "billingPeriod": d.period,
-            "deliveryTime": d.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "dataFiles": [str(f.relative_to(root / export_name)) for f in files[i]],
-            "columns": [{"name": f.name, "type": str(f.type)} for f in FOCUS_12_SCHEMA],
-        }
-        (manifest_dir / f"{export_name}-Manifest.json").write_text(json.dumps(manifest, indent=2))
+        names = [f.relative_to(root / export_name).as_posix() for f in files[i]]
+        manifest = manifest_dir / f"{export_name}-Manifest.json"
+        manifest.write_text(json.dumps(manifest_body(d, export_name, account_id, names), indent=2))
         stamp = d.at.timestamp()
-        for f in files[i]:
+        for f in [*files[i], manifest]:
             os.utime(f, (stamp, stamp))
         written.extend(files[i])
     return written

@@ -6,9 +6,11 @@
       source_row_key        position of the row in its file (Parquet) or a content hash (CSV)
       source_format         parquet or csv
       delivery_key          folder of the file: one delivery of an export
-      delivery_modified_at  newest modification time of the folder's files
-      delivery_signature    hash of the folder's file names (relative), sizes and modification
-                            times: a delivery folder that is rewritten gets a new signature
+      delivered_at          when AWS delivered it (create-new folder name), else null
+      delivery_signature    hash of the delivery's selected file names, sizes and modification
+                            times: a delivery that is rewritten gets a new signature
+    Only the files that base_focus__export_files selects are read (the AWS Data Exports
+    manifests decide; see ml_cost_exports.selection).
 
     delivery_keys: only the files of these delivery folders (relative to <landing>/focus/)
     are opened; none means every file. Incremental models use it so that on a daily run
@@ -33,7 +35,7 @@
         cast(null as varchar) as source_row_key,
         'table' as source_format,
         cast(BillingPeriodStart as varchar) as delivery_key,
-        cast(null as timestamp) as delivery_modified_at,
+        cast(null as timestamp) as delivered_at,
         cast(BillingPeriodStart as varchar) as delivery_signature
     from {{ source('focus', 'charges') }}
     {%- if delivery_keys is not none %}
@@ -42,21 +44,16 @@
 {%- endmacro %}
 
 {% macro duckdb__focus_export_select(delivery_keys) -%}
+    {#- referenced on every parse, so dbt builds the file selection first -#}
+    {%- set export_files = ref('base_focus__export_files') -%}
     {%- if not execute -%}
         {{ return('select 1 as placeholder') }}
     {%- endif -%}
     {%- set root = focus_root() -%}
-    {%- set files = focus_export_files() -%}
-    {%- set none_selected = false -%}
-    {%- if delivery_keys is not none -%}
-        {%- set selected = [] -%}
-        {%- for file in files if focus_delivery_key(file) in delivery_keys -%}
-            {%- do selected.append(file) -%}
-        {%- endfor -%}
-        {#- nothing to read: one file's shape, no rows (where false below) -#}
-        {%- set none_selected = selected | length == 0 -%}
-        {%- set files = selected if selected else files[:1] -%}
-    {%- endif -%}
+    {%- set files = focus_export_files(delivery_keys) -%}
+    {#- nothing to read: one file's shape, no rows (where false below) -#}
+    {%- set none_selected = files | length == 0 -%}
+    {%- set files = files if files else focus_export_files()[:1] -%}
 
     {%- set problems = [] -%}
     {%- set sizes = run_query("select filename, size from read_blob(" ~ sql_string_list(files) ~ ")") -%}
@@ -123,14 +120,9 @@
     with
 
     export_files as (
-        select
-            filename as source_path,
-            regexp_replace(filename, '/[^/]*$', '') as delivery_folder
-        from read_blob({{ sql_string_list(files) }})
-    ),
-
-    deliveries as (
-        {{ focus_deliveries_sql(files) }}
+        select file_path, source_file, delivery_key, delivered_at, delivery_signature
+        from {{ export_files }}
+        where is_selected
     ),
 
     export_rows as (
@@ -153,13 +145,12 @@
 
     select
         export_rows.* exclude (source_path),
-        substr(export_rows.source_path, {{ root | length + 2 }}) as source_file,
-        deliveries.delivery_key,
-        deliveries.delivery_modified_at,
-        deliveries.delivery_signature
+        export_files.source_file,
+        export_files.delivery_key,
+        export_files.delivered_at,
+        export_files.delivery_signature
     from export_rows
-    inner join export_files on export_rows.source_path = export_files.source_path
-    inner join deliveries on export_files.delivery_folder = deliveries.delivery_folder
+    inner join export_files on export_rows.source_path = export_files.file_path
     {%- if none_selected %}
     where false
     {%- endif %}
@@ -169,42 +160,28 @@
     {{ return(landing_path() ~ '/focus') }}
 {%- endmacro %}
 
-{#- Every FOCUS export file under <landing>/focus/, sorted; fails when there is none. -#}
-{% macro focus_export_files() -%}
-    {%- set root = focus_root() -%}
-    {%- set listing = run_query(
-        "select file from glob('" ~ root ~ "/**/*.parquet') union all "
-        ~ "select file from glob('" ~ root ~ "/**/*.csv') union all "
-        ~ "select file from glob('" ~ root ~ "/**/*.csv.gz') order by 1"
-    ) -%}
-    {%- set files = listing.columns[0].values() | list -%}
-    {%- if files | length == 0 -%}
-        {{ exceptions.raise_compiler_error(
-            "No FOCUS export found: expected *.parquet, *.csv or *.csv.gz files (at any depth) under '"
-            ~ root ~ "'. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data.") }}
+{#-
+    The FOCUS files that count (of these delivery folders; base_focus__export_files, decided by the AWS Data Exports
+    manifests), sorted by path. That model fails when there is none.
+-#}
+{% macro focus_export_files(delivery_keys=none) -%}
+    {%- if delivery_keys is not none and delivery_keys | length == 0 -%}
+        {{ return([]) }}
     {%- endif -%}
-    {{ return(files) }}
-{%- endmacro %}
-
-{#- The delivery a file belongs to: its folder, relative to <landing>/focus/. -#}
-{% macro focus_delivery_key(file) -%}
-    {{ return(file.rsplit('/', 1)[0][(focus_root() | length) + 1:]) }}
-{%- endmacro %}
-
-{#- One row per delivery folder of `files`: key, newest file time and signature. -#}
-{% macro focus_deliveries_sql(files) -%}
-    select
-        regexp_replace(filename, '/[^/]*$', '') as delivery_folder,
-        substr(regexp_replace(filename, '/[^/]*$', ''), {{ focus_root() | length + 2 }}) as delivery_key,
-        max(last_modified) as delivery_modified_at,
-        md5(string_agg(substr(filename, {{ focus_root() | length + 2 }}) || ':' || cast(size as varchar) || ':' || cast(last_modified as varchar), ',' order by filename))
-            as delivery_signature
-    from read_blob({{ sql_string_list(files) }})
-    group by regexp_replace(filename, '/[^/]*$', '')
+    {%- set query -%}
+        select file_path from {{ ref('base_focus__export_files') }}
+        where
+            is_selected
+            {%- if delivery_keys is not none %}
+                and delivery_key in (select unnest({{ sql_string_list(delivery_keys) }}))
+            {%- endif %}
+        order by file_path
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
 {#-
-    Delivery key -> signature of every delivery folder in the landing, or none where the
+    Delivery key -> signature of every selected delivery in the landing, or none where the
     export is a table (other adapters): incremental models then read every delivery.
 -#}
 {% macro focus_delivery_signatures() -%}
@@ -218,8 +195,11 @@
 {% macro duckdb__focus_delivery_signatures() -%}
     {%- set result = {} -%}
     {%- if execute -%}
-        {%- for row in run_query(focus_deliveries_sql(focus_export_files())).rows -%}
-            {%- do result.update({row[1]: row[3]}) -%}
+        {%- set query -%}
+            select distinct delivery_key, delivery_signature from {{ ref('base_focus__export_files') }} where is_selected
+        {%- endset -%}
+        {%- for row in run_query(query).rows -%}
+            {%- do result.update({row[0]: row[1]}) -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(result) }}

@@ -1,5 +1,6 @@
+{#- The landing folder: --vars landing_path, else env ML_COST_LANDING, else data/landing. -#}
 {% macro landing_path() -%}
-    {{ return((var('landing_path') | string | trim).rstrip('/')) }}
+    {{ return((var('landing_path', env_var('ML_COST_LANDING', 'data/landing')) | string | trim).rstrip('/')) }}
 {%- endmacro %}
 
 {#-

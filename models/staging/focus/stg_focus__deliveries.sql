@@ -12,7 +12,7 @@ deliveries as (
         billing_account_id,
         billing_period,
         delivery_key,
-        max(delivery_modified_at) as delivery_modified_at,
+        max(delivered_at) as delivered_at,
         sum(row_count) as row_count,
         sum(billed_cost) as billed_cost,
         sum(effective_cost) as effective_cost,
@@ -28,7 +28,7 @@ ranked as (
         *,
         row_number() over (
             partition by billing_account_id, billing_period
-            order by delivery_modified_at desc, delivery_key desc
+            order by delivered_at desc nulls last, delivery_key desc
         ) as delivery_rank
     from deliveries
 
@@ -40,7 +40,7 @@ final as (
         billing_account_id,
         billing_period,
         delivery_key,
-        delivery_modified_at,
+        delivered_at,
         row_count,
         billed_cost,
         effective_cost,

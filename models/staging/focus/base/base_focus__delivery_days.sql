@@ -30,7 +30,7 @@ final as (
         billing_period,
         delivery_key,
         charge_date,
-        max(delivery_modified_at) as delivery_modified_at,
+        max(delivered_at) as delivered_at,
         max(delivery_signature) as delivery_signature,
         count(*) as row_count,
         sum(billed_cost) as billed_cost,

@@ -1,0 +1,1 @@
+"""Reading AWS Data Exports landings: which files of which delivery count."""
