@@ -419,7 +419,7 @@ def _endpoints(acct: Account) -> None:
         sub_account=a,
         region=REGION,
         service_code="AmazonSageMaker",
-        usage_type=f"{RC}-ServerlessInf:Mem-4GB",
+        usage_type=f"{RC}-ProvisionedConcurrency:Mem-4GB",
         unit="Second",
         description="$0.00008 per second of serverless inference, 4GB memory",
         resource_id=sl_arn,
@@ -538,7 +538,7 @@ def _training_job(
         return arn
     price = PRICES[instance]
     billable = hours * 3600 * (0.7 if spot else 1.0)
-    usage = f"{RC}-Train-Spot:{instance}" if spot else f"{RC}-Train:{instance}"
+    usage = f"{RC}-TrSpt:{instance}" if spot else f"{RC}-Train:{instance}"  # TrSpt: AWS CUDOS dashboard
     bill_tags = tags if billing_tags is None else billing_tags
     acct.charge(
         tags=bill_tags,

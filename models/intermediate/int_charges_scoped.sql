@@ -4,6 +4,7 @@
         pre_hook="{{ delete_stale_charge_days() }}",
     )
 }}
+-- depends_on: {{ ref('base_focus__export_files') }}
 {%- set content_columns = charge_content_columns() -%}
 {%- set charge_columns = [] -%}
 {%- for column in content_columns -%}

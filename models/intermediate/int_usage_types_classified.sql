@@ -26,6 +26,8 @@ matches as (
         distinct_usage_types.usage_type,
         usage_types.cost_category,
         usage_types.cost_group,
+        usage_types.usage_type_pattern,
+        usage_types.source as taxonomy_source,
         row_number() over (
             partition by distinct_usage_types.usage_type
             order by usage_types.priority
@@ -42,6 +44,8 @@ final as (
         usage_type,
         cost_category,
         cost_group,
+        usage_type_pattern,
+        taxonomy_source,
         {{ regexp_extract_group('usage_type', '^([A-Z]{2,4}[0-9]?)-', 1) }} as region_code,
         {{ regexp_extract_group('lower(usage_type)', '(ml\\.[a-z0-9-]+\\.[a-z0-9]+)', 1) }} as instance_type
     from matches

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -73,3 +74,16 @@ def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     result = run_dbt(["build"], demo_landing, tmp_path_factory.mktemp("demo_build"))
     assert result.returncode == 0, result.output[-5000:]
     return result
+
+
+def manifest_files(landing: Path) -> list[Path]:
+    """The data files that count, read independently of the pipeline: for each export and billing
+    period, the dataFiles of the manifest in the newest timestamped folder (overwrite mode: the
+    one manifest), mapped from their S3 URIs to the landing folder."""
+    files: list[Path] = []
+    for period in sorted((landing / "focus").glob("*/metadata/BILLING_PERIOD=*")):
+        export_root = period.parents[1]
+        newest = max(period.rglob("*Manifest.json"), key=lambda m: m.parent.name if m.parent != period else "")
+        for uri in json.loads(newest.read_text())["dataFiles"]:
+            files.append(export_root / uri[uri.rindex("/data/BILLING_PERIOD=") + 1 :])
+    return files

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-from conftest import write_demo
+from conftest import manifest_files, write_demo
 from ml_cost_extract import dbt_codegen
 from ml_cost_extract.landing import TABLES
 
@@ -34,8 +35,7 @@ def _focus(landing: Path) -> duckdb.DuckDBPyRelation:
 
 def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> None:
     con, _ = _focus(demo_landing)
-    data = demo_landing / "focus" / "ml-focus-export" / "data"
-    latest_files = [str(f) for period in data.iterdir() for f in sorted(period.iterdir())[-1].glob("*.parquet")]
+    latest_files = [str(f) for f in manifest_files(demo_landing)]
     latest = f"(select * from read_parquet({latest_files}))"
     q = lambda sql: con.execute(sql.format(f=latest)).fetchall()  # noqa: E731
     days = q("select count(distinct cast(ChargePeriodStart as date)) from {f}")[0][0]
@@ -43,10 +43,10 @@ def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> N
     categories = {r[0] for r in q("select distinct SkuMeter from {f} where x_ServiceCode = 'AmazonSageMaker'") if r[0]}
     for needle in (
         "-Train:",
-        "-Train-Spot:",
+        "-TrSpt:",
         "-TrainWarmPool:",
         "-Host:ml.",
-        "-ServerlessInf:",
+        "-ProvisionedConcurrency:",
         "-AsyncInf:",
         "-Tsform:",
         "-Processing:",
@@ -73,11 +73,27 @@ def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> N
     assert len(teams) >= 3
 
 
-def test_demo_delivers_one_billing_period_twice(demo_landing: Path) -> None:
-    folders = sorted(p.name for p in (demo_landing / "focus/ml-focus-export/data/BILLING_PERIOD=2026-10").iterdir())
+def test_demo_delivers_one_billing_period_twice_in_the_data_exports_layout(demo_landing: Path) -> None:
+    export = demo_landing / "focus/ml-focus-export"
+    folders = sorted(p.name for p in (export / "data/BILLING_PERIOD=2026-10").iterdir())
     assert len(folders) == 2
-    manifest = (demo_landing / "focus/ml-focus-export/metadata/BILLING_PERIOD=2026-10/ml-focus-export-Manifest.json").read_text()
-    assert folders[-1] in manifest  # the manifest names the latest delivery
+    # create new version: data and manifest of each delivery in a <timestamp>-<execution-id> folder
+    for folder in folders:
+        manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-10" / folder / "ml-focus-export-Manifest.json").read_text())
+        # the documented top-level fields of the Data Exports manifest, and nothing invented
+        assert set(manifest) == {"executionId", "exportArn", "columns", "dataFiles", "additionalOutputFiles"}
+        assert folder.endswith(manifest["executionId"])
+        assert all(f.startswith("s3://") and f"/ml-focus-export/data/BILLING_PERIOD=2026-10/{folder}/" in f for f in manifest["dataFiles"])
+        assert {c["name"] for c in manifest["columns"]} >= {"BilledCost", "SkuMeter", "Tags", "x_ServiceCode"}
+
+
+def test_overwrite_mode_demo_rewrites_chunks_in_place(tmp_path: Path) -> None:
+    landing = write_demo(tmp_path / "landing", "--export-mode", "overwrite", "--billing-only")
+    export = landing / "focus/ml-focus-export"
+    period = export / "data/BILLING_PERIOD=2026-10"
+    assert sorted(p.name for p in period.iterdir()) == ["ml-focus-export-00001.snappy.parquet"]
+    manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-10/ml-focus-export-Manifest.json").read_text())
+    assert manifest["dataFiles"] == ["s3://demo-billing-exports/cur/ml-focus-export/data/BILLING_PERIOD=2026-10/ml-focus-export-00001.snappy.parquet"]
 
 
 def test_demo_metadata_has_shared_endpoints_and_metrics(demo_landing: Path) -> None:
