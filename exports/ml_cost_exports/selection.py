@@ -247,8 +247,7 @@ def _with_manifests(root: Path, key: tuple[tuple[str, ...], str], files: list[_F
                 warning += f" (and {len(missing) - 1} more)"
     if chosen is None:
         raise ExportSelectionError(
-            f"{warning}, and no earlier complete delivery of BILLING_PERIOD={period} exists. "
-            f"The sync is incomplete: {SYNC_ADVICE}, then build again."
+            f"{warning}, and no earlier complete delivery of BILLING_PERIOD={period} exists. The sync is incomplete: {SYNC_ADVICE}, then build again."
         )
     if warning:
         warning += f"; using the earlier complete delivery {chosen.path}"
@@ -258,7 +257,18 @@ def _with_manifests(root: Path, key: tuple[tuple[str, ...], str], files: list[_F
     for f in files:
         rel = str(f.rel)
         if rel in chosen_files:
-            out.files.append(_row(root, f, selected=True, reason="listed by the latest complete manifest", export_name=export_name, period=period, manifest=chosen, warning=warning))
+            out.files.append(
+                _row(
+                    root,
+                    f,
+                    selected=True,
+                    reason="listed by the latest complete manifest",
+                    export_name=export_name,
+                    period=period,
+                    manifest=chosen,
+                    warning=warning,
+                )
+            )
         elif rel in listed_by:
             other = listed_by[rel]
             newer = (other.delivered_at or datetime.min) > (chosen.delivered_at or datetime.min)
@@ -266,7 +276,14 @@ def _with_manifests(root: Path, key: tuple[tuple[str, ...], str], files: list[_F
             out.files.append(_row(root, f, selected=False, reason=f"{why} ({other.path})", export_name=export_name, period=period, manifest=other))
         else:
             out.files.append(
-                _row(root, f, selected=False, reason=f"not listed by any manifest of BILLING_PERIOD={period}: a stale chunk or a stray copy", export_name=export_name, period=period)
+                _row(
+                    root,
+                    f,
+                    selected=False,
+                    reason=f"not listed by any manifest of BILLING_PERIOD={period}: a stale chunk or a stray copy",
+                    export_name=export_name,
+                    period=period,
+                )
             )
 
 
@@ -287,8 +304,19 @@ def _without_manifests(root: Path, key: tuple[tuple[str, ...], str], files: list
         warning = f"{where}: overwrite-mode export with {lacking}: every chunk counts and stale chunks cannot be detected; {SYNC_ADVICE}"
         out.warnings.append(warning)
         for f in files:
-            out.files.append(_row(root, f, selected=True, reason="overwrite-mode chunk (no manifest: every chunk counts)", export_name=export_name, period=period, warning=warning))
+            out.files.append(
+                _row(
+                    root,
+                    f,
+                    selected=True,
+                    reason="overwrite-mode chunk (no manifest: every chunk counts)",
+                    export_name=export_name,
+                    period=period,
+                    warning=warning,
+                )
+            )
         return
+
     # create new version: the latest folder by its timestamped name (then by name)
     def order(name: str) -> tuple[datetime, str]:
         return folder_timestamp(name)[0] or datetime.min, name
@@ -299,11 +327,29 @@ def _without_manifests(root: Path, key: tuple[tuple[str, ...], str], files: list
         at, execution_id = folder_timestamp(folder)
         if folder == latest:
             out.files.append(
-                _row(root, f, selected=True, reason="latest delivery folder by its timestamped name (no manifest)", export_name=export_name, period=period, delivered_at=at, execution_id=execution_id)
+                _row(
+                    root,
+                    f,
+                    selected=True,
+                    reason="latest delivery folder by its timestamped name (no manifest)",
+                    export_name=export_name,
+                    period=period,
+                    delivered_at=at,
+                    execution_id=execution_id,
+                )
             )
         else:
             out.files.append(
-                _row(root, f, selected=False, reason=f"superseded: an older delivery folder than {latest} (no manifest)", export_name=export_name, period=period, delivered_at=at, execution_id=execution_id)
+                _row(
+                    root,
+                    f,
+                    selected=False,
+                    reason=f"superseded: an older delivery folder than {latest} (no manifest)",
+                    export_name=export_name,
+                    period=period,
+                    delivered_at=at,
+                    execution_id=execution_id,
+                )
             )
 
 
@@ -322,7 +368,9 @@ def _signed(files: Iterable[ExportFile], found: dict[str, _Found]) -> list[Expor
 def select_export_files(root: Path, what: str = "FOCUS export") -> Selection:
     """Every file under ``root`` with whether it counts and why (see the module docstring)."""
     if not root.is_dir():
-        raise ExportSelectionError(f"No {what} found: '{root}' is not a folder. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data.")
+        raise ExportSelectionError(
+            f"No {what} found: '{root}' is not a folder. Set ML_COST_LANDING to the landing folder, or run `make demo` for demo data."
+        )
     out = Selection()
     found = _walk(root)
     groups: dict[tuple[tuple[str, ...], str], list[_Found]] = {}

@@ -139,7 +139,7 @@ class Account:
 
 
 def build(acct: Account) -> None:
-    acct.focus = FocusRows(START, *PAYER)
+    acct.focus = FocusRows(START, *PAYER, closed_before=month_start(START + timedelta(hours=acct.hours)))
     _endpoints(acct)
     _training(acct)
     _processing_and_transform(acct)
@@ -1188,8 +1188,8 @@ def _commitments_credits_corrections(acct: Account) -> None:
     # A promotional credit and a correction of a September training job, billed in October.
     acct.focus.add(
         hours=np.array([24 * 60 + 23]),
-        quantity=1.0,
-        unit_price=-25.0,
+        quantity=-1.0,  # FOCUS: a credit is a negative cost or quantity, never a negative price
+        unit_price=25.0,
         sub_account=a,
         region=REGION,
         service_code="AmazonSageMaker",
@@ -1201,8 +1201,8 @@ def _commitments_credits_corrections(acct: Account) -> None:
     correction_arn = acct.arn(acct.dev, "training-job", f"fraud-gnn-train-033{acct.sfx}")
     acct.focus.add(
         hours=np.array([24 * 61 + 12]),
-        quantity=1.0,
-        unit_price=-3.5,
+        quantity=-1.0,  # FOCUS: a correction is a negative cost or quantity, never a negative price
+        unit_price=3.5,
         sub_account=acct.dev,
         region=REGION,
         service_code="AmazonSageMaker",

@@ -112,6 +112,8 @@ class FocusRows:
     billing_account_id: str
     billing_account_name: str
     parts: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    # billing periods that start before this are closed and invoiced: they carry an InvoiceId
+    closed_before: datetime | None = None
 
     def add(
         self,
@@ -146,6 +148,7 @@ class FocusRows:
         billed = np.round(list_cost * billed_factor, 10)
         effective = billed if effective_factor is None else np.round(list_cost * effective_factor, 10)
         name, category, subcategory = SERVICES[service_code]
+        consumes = charge_category == "Usage" and (commitment is None or commitment[1] != "Unused")
         cols: dict[str, object] = {
             "_hour": hours,
             "_duration": duration_hours,
@@ -156,8 +159,9 @@ class FocusRows:
             "ListUnitPrice": unit_price,
             "ContractedUnitPrice": unit_price,
             "PricingQuantity": qty,
-            "ConsumedQuantity": qty if charge_category == "Usage" else None,
-            "ConsumedUnit": unit if charge_category == "Usage" else None,
+            # FOCUS: consumed quantity and unit describe usage; an unused commitment consumed nothing
+            "ConsumedQuantity": qty if consumes else None,
+            "ConsumedUnit": unit if consumes else None,
             "PricingUnit": unit,
             "SubAccountId": sub_account[0],
             "SubAccountName": sub_account[1],
@@ -188,6 +192,13 @@ class FocusRows:
             cols["CommitmentDiscountName"] = commitment[0].rsplit("/", 1)[-1]
         self.parts.append((n, cols))
 
+    def _invoice_ids(self, period_start: np.ndarray) -> pa.Array:
+        """InvoiceId of each row: set for closed billing periods, null for the open one (FOCUS:
+        the invoice a charge is on; an open period is not invoiced yet)."""
+        closed = None if self.closed_before is None else np.datetime64(self.closed_before, "M")
+        ids = {p: _invoice_id(self.billing_account_id, p) for p in np.unique(period_start) if closed is None or p < closed}
+        return pa.array([ids.get(p) for p in period_start], type=STR)
+
     def to_table(self) -> pa.Table:
         """All rows as a FOCUS 1.2 Arrow table, sorted for determinism."""
         arrays: dict[str, list[pa.Array]] = {f.name: [] for f in FOCUS_12_SCHEMA}
@@ -210,6 +221,7 @@ class FocusRows:
                 "ProviderName": "AWS",
                 "PublisherName": "Amazon Web Services, Inc.",
                 "InvoiceIssuerName": "Amazon Web Services, Inc.",
+                "InvoiceId": self._invoice_ids(period_start),
             }
             for f in FOCUS_12_SCHEMA:
                 value = computed.get(f.name, cols.get(f.name))
@@ -224,6 +236,11 @@ class FocusRows:
         return table.sort_by([("ChargePeriodStart", "ascending"), ("ResourceId", "ascending"), ("SkuMeter", "ascending")])
 
 
+def _invoice_id(account: str, period: np.datetime64) -> str:
+    """A deterministic invoice number for a closed billing period (digits, as AWS invoices)."""
+    return f"{hash_str(f'{account}/{period}') % 10**10:010d}"
+
+
 def hash_str(text: str) -> int:
     """A stable (process-independent) hash for synthetic SKU ids."""
     value = 0
@@ -233,6 +250,8 @@ def hash_str(text: str) -> int:
 
 
 def _column(value: object, n: int, typ: pa.DataType) -> pa.Array:
+    if isinstance(value, pa.Array):
+        return value
     if isinstance(value, np.ndarray):
         return pa.array(value, type=typ)
     if value is None:
@@ -300,6 +319,7 @@ def write_export(
     root: Path,
     export_name: str,
     deliveries: list[Delivery],
+    *,
     rows_per_file: int = 2_000_000,
     mode: str = "create-new",
     account_id: str = "111111111111",

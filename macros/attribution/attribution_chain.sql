@@ -4,7 +4,9 @@
     contexts with the columns context_id, subject_key, target_resource_key,
     target_model, billing_<key> for each attribution key, billing_user_profile_key,
     billing_space_key, billing_domain_key, sub_account_id, resource_name,
-    resource_role_arn and cost_group. Ends with the CTE resolved_contexts: one row per
+    resource_role_arn and cost_group, and for each attribution key that an AWS Cost Category
+    feeds (macro cost_category_keys) aws_cost_category_<key> and its _name. Ends with the CTE
+    resolved_contexts: one row per
     context with <key>, <key>_source, <key>_in_billing and <key>_on_resource.
     Expects CTEs resource_tags, ancestors, implied and rules.
 -#}
@@ -211,6 +213,31 @@
 
     ),
 
+    aws_cost_category_candidates as (
+
+        {%- for key in cost_category_keys() %}
+        {{ 'union all' if not loop.first }}
+        select
+            context_id,
+            '{{ key.column }}' as attribution_key,
+            aws_cost_category_{{ key.column }} as attribution_value,
+            'cost_category:' || aws_cost_category_{{ key.column }}_name as attribution_source,
+            75.0 as precedence
+        from {{ contexts }} as contexts
+        where aws_cost_category_{{ key.column }} is not null
+        {%- else %}
+        select
+            context_id,
+            cast(null as {{ dbt.type_string() }}) as attribution_key,
+            cast(null as {{ dbt.type_string() }}) as attribution_value,
+            cast(null as {{ dbt.type_string() }}) as attribution_source,
+            75.0 as precedence
+        from {{ contexts }} as contexts
+        where 1 = 0
+        {%- endfor %}
+
+    ),
+
     cost_category_candidates as (
 
         select
@@ -237,6 +264,8 @@
         select * from inherited_candidates
         union all
         select * from implied_candidates
+        union all
+        select * from aws_cost_category_candidates
         union all
         select * from rule_candidates
         union all
@@ -307,4 +336,24 @@
 
     ),
 
+{%- endmacro %}
+
+{#-
+    The attribution keys AWS Cost Categories feed, from var cost_category_attribution
+    ({"<Cost Category name>": "<attribution key>"}, default none):
+    [{'column': 'team', 'names': ['Team', ...]}, ...] in the order of the attribution keys.
+-#}
+{% macro cost_category_keys() -%}
+    {%- set mapping = var('cost_category_attribution', {}) or {} -%}
+    {%- set keys = [] -%}
+    {%- for key in attribution_keys() -%}
+        {%- set names = [] -%}
+        {%- for name, target in mapping.items() if normalize_tag_key_text(target) == key.normalized -%}
+            {%- do names.append(name) -%}
+        {%- endfor -%}
+        {%- if names -%}
+            {%- do keys.append({'column': key.column, 'names': names}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(keys) }}
 {%- endmacro %}

@@ -1,9 +1,15 @@
 -- noqa: disable=LT02
 {#-
-    Tag keys are matched after normalising: lower case, known source prefixes removed
-    (user:, resourceTags/, resource_tags_user_, accountTag/, costCategory/, userAttribute/),
-    the separators : - _ / . and space made one, and a leading `ml` namespace dropped.
-    So ml:team, ML-Team, user:ml:team, resource_tags_user_ml_team and Team all read `team`.
+    Tag keys are matched after normalising: lower case, every known source prefix removed,
+    also when stacked (FOCUS user:, CUR 2.0 resource_tags user_, legacy CUR
+    resource_tags_user_, Data Exports resourceTags/, accountTag/, userAttribute/), the
+    separators : - _ / . and space made one, and a leading `ml` namespace dropped. So ml:team,
+    ML-Team, user:ml:team, resourceTags/user:ml:team, user_ml_team and Team all read `team`.
+    AWS-generated keys (aws:createdBy, CUR 2.0 aws_...) keep their prefix and never match an
+    attribution key. Cost Categories (costCategory/<name>) are not tags: their key keeps the
+    prefix, and int_charge_tags_normalized sets them apart.
+    Sources: AWS CUR 2.0 table dictionary (resource_tags keys user_<key>, lower case, other
+    characters as _), shared facts section 1 (prefixes on collisions).
 -#}
 {% macro normalize_tag_key(expr) -%}
     {%- set stripped = regexp_replace_all('lower(trim(' ~ expr ~ '))', tag_key_prefix_pattern(), '') -%}
@@ -12,7 +18,7 @@
 {%- endmacro %}
 
 {% macro tag_key_prefix_pattern() -%}
-    {{- return('^(user:|resourcetags/|resource_tags_user_|resource_tags_|accounttag/|costcategory/|userattribute/|aws:tag/)') -}}
+    {{- return('^(user:|user_|resourcetags/|resource_tags_user_|resource_tags_|accounttag/|userattribute/)+') -}}
 {%- endmacro %}
 
 {#- The same normalisation at compile time, for the configured keys. -#}

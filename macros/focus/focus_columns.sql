@@ -58,6 +58,7 @@
         {'name': 'SubAccountName', 'alias': 'sub_account_name', 'type': 'varchar'},
         {'name': 'SubAccountType', 'alias': 'sub_account_type', 'type': 'varchar'},
         {'name': 'Tags', 'alias': 'tags', 'type': 'map'},
+        {'name': 'x_CostCategories', 'alias': 'x_cost_categories', 'type': 'map'},
         {'name': 'x_Operation', 'alias': 'x_operation', 'type': 'varchar'},
         {'name': 'x_ServiceCode', 'alias': 'x_service_code', 'type': 'varchar'},
         {'name': 'x_UsageType', 'alias': 'x_usage_type', 'type': 'varchar'},

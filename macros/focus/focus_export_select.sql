@@ -130,7 +130,12 @@
         {{ 'union all' if not loop.first }}
         select
         {%- for column in focus_columns() %}
-            {{ focus_column_expression(column, group.columns.get(column.name | lower), group.format) }} as {{ column.alias }},
+            {%- set expression = focus_column_expression(column, group.columns.get(column.name | lower), group.format) %}
+            {%- if column.alias == 'tags' %}
+                {%- set expression = tags_with_cost_categories(expression, focus_column_expression(
+                    {'name': 'x_CostCategories', 'type': 'map'}, group.columns.get('x_costcategories'), group.format)) %}
+            {%- endif %}
+            {{ expression }} as {{ column.alias }},
         {%- endfor %}
             filename as source_path,
         {%- if group.format == 'parquet' %}
@@ -168,16 +173,11 @@
     {%- if delivery_keys is not none and delivery_keys | length == 0 -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set query -%}
-        select file_path from {{ ref('base_focus__export_files') }}
-        where
-            is_selected
-            {%- if delivery_keys is not none %}
-                and delivery_key in (select unnest({{ sql_string_list(delivery_keys) }}))
-            {%- endif %}
-        order by file_path
-    {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {%- set query = "select file_path from " ~ ref('base_focus__export_files') ~ " where is_selected" -%}
+    {%- if delivery_keys is not none -%}
+        {%- set query = query ~ " and delivery_key in (select unnest(" ~ sql_string_list(delivery_keys) ~ "))" -%}
+    {%- endif -%}
+    {{ return(run_query(query ~ ' order by file_path').columns[0].values() | list) }}
 {%- endmacro %}
 
 {#-
@@ -219,7 +219,9 @@
 
 {#- The kind of a Parquet column, from parquet_schema(). -#}
 {% macro focus_parquet_kind(physical, converted, logical) -%}
-    {%- if converted in ('MAP', 'MAP_KEY_VALUE') or logical.startswith('Map') -%}{{ return('map') }}
+    {%- if logical.startswith('Null') or logical.startswith('Unknown') -%}{{ return('null') }}
+    {%- elif converted in ('MAP', 'MAP_KEY_VALUE') or logical.startswith('Map') -%}{{ return('map') }}
+    {%- elif logical.startswith('Timestamp') and 'isAdjustedToUTC=1' in logical -%}{{ return('timestamptz') }}
     {%- elif logical.startswith('Timestamp') or converted.startswith('TIMESTAMP') or physical == 'INT96' -%}{{ return('timestamp') }}
     {%- elif converted == 'DATE' or logical.startswith('Date') -%}{{ return('date') }}
     {%- elif converted in ('UTF8', 'JSON', 'ENUM') or logical.startswith('String') or logical.startswith('Json') or (physical == 'BYTE_ARRAY' and converted == '') -%}{{ return('string') }}
@@ -231,10 +233,10 @@
 
 {% macro focus_kind_fits(expected, kind) -%}
     {%- set fits = {
-        'double': ['number', 'string'],
-        'timestamp': ['timestamp', 'date', 'string'],
-        'varchar': ['string', 'number', 'boolean'],
-        'map': ['map', 'string'],
+        'double': ['number', 'string', 'null'],
+        'timestamp': ['timestamp', 'timestamptz', 'date', 'string', 'null'],
+        'varchar': ['string', 'number', 'boolean', 'null'],
+        'map': ['map', 'string', 'null'],
     } -%}
     {{ return(kind in fits[expected]) }}
 {%- endmacro %}
@@ -248,9 +250,33 @@
     }[expected]) }}
 {%- endmacro %}
 
-{#- Normalise one column of one group of files to its FOCUS type. -#}
+{#-
+    Normalise one column of one group of files to its FOCUS type, then check it: a cost,
+    price or quantity must be a finite number (NaN and infinity fail naming the file and the
+    column), and the period columns FOCUS requires on every row must not be null.
+-#}
 {% macro focus_column_expression(column, actual, file_format) -%}
-    {%- if actual is none -%}
+    {%- set value = focus_value_expression(column, actual) -%}
+    {%- if actual is none or actual[1] == 'null' -%}
+        {{ value }}
+    {%- elif column.type == 'double' -%}
+        case
+            when isfinite({{ value }}) or {{ value }} is null then {{ value }}
+            else error('FOCUS file ' || filename || ': column {{ column.name }} is ' || cast({{ value }} as varchar) || '; expected a finite number')
+        end
+    {%- elif column.name in ('BillingPeriodStart', 'BillingPeriodEnd', 'ChargePeriodStart', 'ChargePeriodEnd') -%}
+        case
+            when {{ value }} is null
+                then error('FOCUS file ' || filename || ': column {{ column.name }} is null; expected a timestamp on every row (FOCUS requires it)')
+            else {{ value }}
+        end
+    {%- else -%}
+        {{ value }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro focus_value_expression(column, actual) -%}
+    {%- if actual is none or actual[1] == 'null' -%}
         cast(null as {{ string_map_type() if column.type == 'map' else column.type }})
     {%- else -%}
         {%- set ref = '"' ~ actual[0] ~ '"' -%}
@@ -265,6 +291,16 @@
             end
         {%- elif column.type == 'varchar' -%}
             nullif(cast({{ ref }} as varchar), '')
+        {%- elif column.type == 'timestamp' and kind == 'timestamptz' -%}
+            timezone('UTC', {{ ref }})
+        {%- elif column.type == 'timestamp' and kind == 'string' -%}
+            {#- an offset (2026-08-31T17:00:00-07:00, ...Z) is honoured: converted to UTC -#}
+            case
+                when {{ ref }} is null then null
+                when regexp_matches(trim({{ ref }}), '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+                    then coalesce(timezone('UTC', try_cast(trim({{ ref }}) as timestamptz)), error({{ focus_value_error(column, ref, column.type) }}))
+                else coalesce(try_cast({{ ref }} as timestamp), error({{ focus_value_error(column, ref, column.type) }}))
+            end
         {%- elif kind == 'string' -%}
             case
                 when {{ ref }} is null then null
@@ -288,4 +324,23 @@
     {%- endfor -%}
     {%- set content = md5_hex("concat_ws('|', " ~ parts | join(', ') ~ ")") -%}
     {{ content }} || '-' || cast(row_number() over (partition by filename, {{ content }}) as varchar)
+{%- endmacro %}
+
+{#-
+    FOCUS 1.0 AWS exports carry Cost Categories in x_CostCategories; FOCUS 1.2 AWS exports carry
+    them inside Tags as costCategory/<name> (AWS page table-dictionary-focus-1-2-migrating).
+    Both end up in Tags as costCategory/<name>, where int_charge_tags_normalized keeps them
+    apart from tags: they are never tags for coverage, only an attribution step.
+-#}
+{% macro tags_with_cost_categories(tags, cost_categories) -%}
+    case
+        when {{ cost_categories }} is null or cardinality({{ cost_categories }}) = 0 then {{ tags }}
+        else map_concat(
+            coalesce({{ tags }}, cast(map() as {{ string_map_type() }})),
+            map_from_entries(list_transform(
+                map_entries({{ cost_categories }}),
+                entry -> struct_pack(key := 'costCategory/' || entry.key, value := entry.value)
+            ))
+        )
+    end
 {%- endmacro %}

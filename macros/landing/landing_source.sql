@@ -22,9 +22,9 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set pattern = landing_path() ~ '/' ~ source_name ~ '/' ~ table_name ~ '/**/*.parquet' -%}
-    {%- set found = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
+    {%- set found = run_query("select count(*) from glob(" ~ sql_quote(pattern) ~ ")").columns[0].values()[0] -%}
     {%- if found > 0 -%}
-        {{ return("read_parquet('" ~ pattern ~ "', union_by_name = true)") }}
+        {{ return("read_parquet(" ~ sql_quote(pattern) ~ ", union_by_name = true)") }}
     {%- endif -%}
     {{ return('(' ~ empty_typed_relation(source_name, table_name) ~ ')') }}
 {%- endmacro %}
@@ -72,4 +72,9 @@
                 order by extracted_at desc
             ) as _row_in_grain
         from {{ relation }}
+{%- endmacro %}
+
+{#- A string literal: quotes doubled, so a landing path like "Bob's exports" works. -#}
+{% macro sql_quote(value) -%}
+    {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
 {%- endmacro %}

@@ -151,6 +151,6 @@
 {%- endmacro %}
 
 {% macro duckdb__api_tags_landed() -%}
-    {%- set found = run_query("select count(*) from glob('" ~ landing_path() ~ "/sagemaker/tags/**/*.parquet')") -%}
+    {%- set found = run_query("select count(*) from glob(" ~ sql_quote(landing_path() ~ "/sagemaker/tags/**/*.parquet") ~ ")") -%}
     {{ return(found.columns[0].values()[0] > 0) }}
 {%- endmacro %}

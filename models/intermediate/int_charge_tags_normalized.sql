@@ -46,7 +46,9 @@ final as (
         tag_key,
         tag_value,
         normalized_key,
-        {{ attribution_key_columns('normalized_key', 'tag_key') }}
+        {{ attribution_key_columns('normalized_key', 'tag_key') }},
+        -- an AWS Cost Category (costCategory/<name>), not a tag: never counts as tagged
+        case when lower(tag_key) like 'costcategory/%' then substr(tag_key, 14) end as cost_category_name
     from normalized
 
 )

@@ -14,6 +14,12 @@
 {%- for key in keys -%}
     {%- do context.update({'billing_' ~ key.column: 'billing_keys.billing_' ~ key.column}) -%}
 {%- endfor -%}
+{%- for key in cost_category_keys() -%}
+    {%- for suffix in ['', '_name'] -%}
+        {%- set name = 'aws_cost_category_' ~ key.column ~ suffix -%}
+        {%- do context.update({name: 'charge_cost_categories.' ~ name}) -%}
+    {%- endfor -%}
+{%- endfor -%}
 {%- for link in ['user_profile', 'space', 'domain'] -%}
     {%- do context.update({'billing_' ~ link ~ '_key': 'charge_studio_links.billing_' ~ link ~ '_key'}) -%}
 {%- endfor -%}
@@ -33,6 +39,8 @@
                               user profile, space, domain), nearest first
       70 metadata_*           values the metadata implies (ExperimentConfig, trial
                               component, endpoint config ModelName, transform job model)
+      75 cost_category:<name> an AWS Cost Category mapped to the key by var
+                              cost_category_attribution (never a tag: coverage ignores it)
       80 rule:<rule_id>       seeds/attribution_rules.csv
       90 cost_category        environment only: training, development
          unattributed
@@ -107,6 +115,30 @@ charge_studio_links as (
 
 ),
 
+charge_cost_categories as (
+
+    -- AWS Cost Categories of each tag set that var cost_category_attribution maps to a key
+    select
+        tag_set_id,
+        {%- for key in cost_category_keys() %}
+            coalesce(
+                {%- for name in key.names %}
+                    max(case when cost_category_name = '{{ name }}' then tag_value end){{ ',' if not loop.last }}
+                {%- endfor %}
+            ) as aws_cost_category_{{ key.column }},
+            case
+                {%- for name in key.names %}
+                    when max(case when cost_category_name = '{{ name }}' then tag_value end) is not null then '{{ name }}'
+                {%- endfor %}
+            end as aws_cost_category_{{ key.column }}_name,
+        {%- endfor %}
+        count(*) as cost_category_count
+    from charge_tags
+    where cost_category_name is not null
+    group by tag_set_id
+
+),
+
 billing_keys as (
 
     select
@@ -133,6 +165,7 @@ contexts as (
     from allocations
     left join billing_keys on allocations.tag_set_id = billing_keys.tag_set_id
     left join charge_studio_links on allocations.tag_set_id = charge_studio_links.tag_set_id
+    left join charge_cost_categories on allocations.tag_set_id = charge_cost_categories.tag_set_id
 
 ),
 
@@ -152,6 +185,7 @@ attributed as (
     from allocations
     left join billing_keys on allocations.tag_set_id = billing_keys.tag_set_id
     left join charge_studio_links on allocations.tag_set_id = charge_studio_links.tag_set_id
+    left join charge_cost_categories on allocations.tag_set_id = charge_cost_categories.tag_set_id
     inner join resolved_contexts on {{ context_id }} = resolved_contexts.context_id
 
 ),

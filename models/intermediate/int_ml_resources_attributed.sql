@@ -51,6 +51,10 @@ contexts as (
         cast(null as varchar) as billing_user_profile_key,
         cast(null as varchar) as billing_space_key,
         cast(null as varchar) as billing_domain_key,
+        {% for key in cost_category_keys() %}
+            cast(null as varchar) as aws_cost_category_{{ key.column }},
+            cast(null as varchar) as aws_cost_category_{{ key.column }}_name,
+        {% endfor %}
         resources.account_id as sub_account_id,
         resources.resource_name,
         resources.role_arn as resource_role_arn,

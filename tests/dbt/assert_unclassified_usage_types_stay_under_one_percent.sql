@@ -15,7 +15,7 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by billing_period order by effective_cost desc, usage_type) as cost_rank
+        row_number() over (partition by billing_period order by effective_cost desc, usage_type asc) as cost_rank
     from unclassified
 
 ),

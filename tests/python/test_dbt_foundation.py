@@ -171,7 +171,10 @@ def test_every_usage_type_the_demo_bills_is_classified_by_a_cited_pattern(demo_l
         .execute(f"select distinct SkuMeter from read_parquet({files}) where x_ServiceCode = 'AmazonSageMaker' and SkuMeter is not null")
         .fetchall()
     }
-    classified = {r[0]: (r[1], r[2]) for r in demo_build.query("select usage_type, cost_category, taxonomy_source from main_intermediate.int_usage_types_classified")}
+    classified = {
+        r[0]: (r[1], r[2])
+        for r in demo_build.query("select usage_type, cost_category, taxonomy_source from main_intermediate.int_usage_types_classified")
+    }
     assert billed and billed <= classified.keys()
     for usage_type in billed:
         category, source = classified[usage_type]

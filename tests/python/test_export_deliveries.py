@@ -41,7 +41,8 @@ def _fact_totals(build: DbtResult) -> dict[str, float]:
 
 
 def _staged_totals(build: DbtResult) -> dict[str, float]:
-    return dict(build.query(f"select billing_period, sum(effective_cost) from main_staging.stg_focus__charges where {SAGEMAKER.replace('x_ServiceCode', 'x_service_code')} group by 1"))
+    where = SAGEMAKER.replace("x_ServiceCode", "x_service_code")
+    return dict(build.query(f"select billing_period, sum(effective_cost) from main_staging.stg_focus__charges where {where} group by 1"))
 
 
 def _assert_equal(actual: dict[str, float], expected: dict[str, float]) -> None:
@@ -55,7 +56,9 @@ def _period_files(landing: Path, period: str) -> list[Path]:
 
 
 @pytest.mark.parametrize("mode", ["create-new", "overwrite"])
-def test_touched_files_and_stale_chunks_change_no_total(mode: str, demo_landing: Path, overwrite_landing: Path, demo_build: DbtResult, tmp_path: Path) -> None:
+def test_touched_files_and_stale_chunks_change_no_total(
+    mode: str, demo_landing: Path, overwrite_landing: Path, demo_build: DbtResult, tmp_path: Path
+) -> None:
     landing = _landing(mode, demo_landing, overwrite_landing, tmp_path)
     expected = _raw_totals(manifest_files(landing))
     listed = set(manifest_files(landing))
@@ -99,14 +102,16 @@ def test_incomplete_latest_delivery_falls_back_to_the_earlier_complete_one_and_w
     build = run_dbt(FOCUS_ONLY, landing, tmp_path / "work")
     assert build.returncode == 0, build.output[-5000:]
     missing = late.relative_to(landing / "focus").as_posix()
-    assert f"WARNING [FOCUS export] BILLING_PERIOD=2026-10: the latest manifest" in build.output and missing in build.output
+    assert "WARNING [FOCUS export] BILLING_PERIOD=2026-10: the latest manifest" in build.output and missing in build.output
     assert _staged_totals(build)["2026-10"] == pytest.approx(_raw_totals([early])["2026-10"], abs=0.01)
     test = run_dbt(["test", "--select", "stg_focus__export_files"], landing, tmp_path / "work")
     assert test.returncode == 0 and "WARN 2 all_null_stg_focus__export_files_warning" in test.output, test.output[-3000:]
 
 
 @pytest.mark.parametrize("mode", ["create-new", "overwrite"])
-def test_listed_file_absent_without_an_earlier_delivery_fails_naming_period_and_file(mode: str, demo_landing: Path, overwrite_landing: Path, tmp_path: Path) -> None:
+def test_listed_file_absent_without_an_earlier_delivery_fails_naming_period_and_file(
+    mode: str, demo_landing: Path, overwrite_landing: Path, tmp_path: Path
+) -> None:
     landing = _landing(mode, demo_landing, overwrite_landing, tmp_path)
     (gone,) = _period_files(landing, "2026-09")
     gone.unlink()

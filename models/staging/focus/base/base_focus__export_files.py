@@ -37,7 +37,7 @@ SCHEMA = pa.schema(
 )
 
 
-def model(dbt, session):  # type: ignore[no-untyped-def]
+def model(dbt, session):  # noqa: ANN001, ANN201 - dbt's entry point
     dbt.config(materialized="table")
     root = Path(dbt.config.get("landing_path")).absolute() / "focus"
     try:
