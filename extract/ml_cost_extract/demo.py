@@ -1195,7 +1195,7 @@ def _commitments_credits_corrections(acct: Account) -> None:
         service_code="AmazonSageMaker",
         usage_type=None,
         description="AWS Promotional Credit",
-        unit="",
+        unit=None,
         charge_category="Credit",
     )
     correction_arn = acct.arn(acct.dev, "training-job", f"fraud-gnn-train-033{acct.sfx}")
@@ -1208,7 +1208,7 @@ def _commitments_credits_corrections(acct: Account) -> None:
         service_code="AmazonSageMaker",
         usage_type=None,
         description="Correction: spot training overcharge in 2026-09",
-        unit="",
+        unit=None,
         resource_id=correction_arn,
         resource_type="TrainingJob",
         charge_class="Correction",

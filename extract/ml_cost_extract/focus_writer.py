@@ -126,7 +126,7 @@ class FocusRows:
         service_code: str,
         usage_type: str | None,
         description: str,
-        unit: str = "Hours",
+        unit: str | None = "Hours",
         resource_id: str | None = None,
         resource_type: str | None = None,
         tags: dict[str, str] | None = None,

@@ -78,12 +78,15 @@ def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def manifest_files(landing: Path) -> list[Path]:
     """The data files that count, read independently of the pipeline: for each export and billing
-    period, the dataFiles of the manifest in the newest timestamped folder (overwrite mode: the
-    one manifest), mapped from their S3 URIs to the landing folder."""
+    period, the dataFiles of the newest manifest (by its timestamped folder; overwrite mode: the
+    one manifest) whose files are all present, mapped from their S3 URIs to the landing folder."""
     files: list[Path] = []
     for period in sorted((landing / "focus").glob("*/metadata/BILLING_PERIOD=*")):
         export_root = period.parents[1]
-        newest = max(period.rglob("*Manifest.json"), key=lambda m: m.parent.name if m.parent != period else "")
-        for uri in json.loads(newest.read_text())["dataFiles"]:
-            files.append(export_root / uri[uri.rindex("/data/BILLING_PERIOD=") + 1 :])
+        newest_first = sorted(period.rglob("*Manifest.json"), key=lambda m: m.parent.name if m.parent != period else "", reverse=True)
+        for manifest in newest_first:
+            listed = [export_root / uri[uri.rindex("/data/BILLING_PERIOD=") + 1 :] for uri in json.loads(manifest.read_text())["dataFiles"]]
+            if all(f.exists() for f in listed):
+                files += listed
+                break
     return files

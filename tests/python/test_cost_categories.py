@@ -1,9 +1,11 @@
-"""AWS Cost Categories are not tags (issue 13), and every tag key style AWS writes attributes.
+"""Real billing shapes (issue 13): AWS Cost Categories are not tags, every tag key style AWS
+writes attributes, and managed spot training is found by its usage type alone.
 
-On a copy of the demo landing, the billing Tags of three resources are rewritten in place:
-an untagged notebook gets only a costCategory/Team entry (as FOCUS 1.2 AWS exports carry Cost
-Categories), one resource's ml:team key becomes resourceTags/user:ml:team and another's user_ml_team
-(the CUR 2.0 style)."""
+On a copy of the demo landing, the FOCUS files are rewritten in place: an untagged notebook
+gets only a costCategory/Team entry in Tags (as FOCUS 1.2 AWS exports carry Cost Categories),
+one resource's ml:team key becomes resourceTags/user:ml:team and another's user_ml_team (the
+CUR 2.0 style), and the managed spot training rows (usage type USE1-TrSpt:ml.<type>, the string
+the AWS CUDOS dashboard matches) lose their PricingCategory 'Dynamic'."""
 
 from __future__ import annotations
 
@@ -46,7 +48,8 @@ def restyled(demo_landing: Path, demo_build: DbtResult, tmp_path_factory: pytest
                         then map_concat(coalesce(Tags, cast(map() as map(varchar, varchar))), map(['costCategory/Team'], ['nlp']))
                     when ResourceId = '{first}' then {_rename_key("ml:team", "resourceTags/user:ml:team")}
                     when ResourceId = '{second}' then {_rename_key("ml:team", "user_ml_team")}
-                    else Tags end as Tags)
+                    else Tags end as Tags,
+                    case when SkuMeter like '%-TrSpt:%' then 'Standard' else PricingCategory end as PricingCategory)
                 from read_parquet('{path}')
             ) to '{tmp}' (format parquet)"""
         )
@@ -92,3 +95,13 @@ def test_stacked_and_cur2_tag_key_styles_attribute_from_billing_tags(restyled: t
 def test_without_a_mapping_a_cost_category_attributes_nothing(demo_build: DbtResult) -> None:
     # the demo bills no Cost Category and sets no mapping: no row names one as its source
     assert demo_build.query("select count(*) from main.fct_ml_costs where team_source like 'cost_category:%'")[0][0] == 0
+
+
+def test_managed_spot_training_is_found_by_its_usage_type(restyled: tuple[DbtResult, dict[str, str]], demo_build: DbtResult) -> None:
+    build, _ = restyled
+    spot = build.query("select distinct cost_category, pricing_category from main.fct_ml_costs where usage_type like '%-TrSpt:%'")
+    assert spot == [("spot_training", "spot")]
+    totals = "select sum(spot_jobs), round(sum(spot_training_cost), 6) from main.rpt_spot_opportunities"
+    jobs, cost = build.query(totals)[0]
+    assert jobs > 0 and cost > 0
+    assert (jobs, cost) == demo_build.query(totals)[0]

@@ -25,7 +25,7 @@ FACT = """
 
 
 def _raw_totals(landing: Path) -> dict[str, float]:
-    files = [str(f) for f in manifest_files(landing) if f.exists()]
+    files = [str(f) for f in manifest_files(landing)]
     rows = (
         duckdb.connect()
         .execute(f"select strftime(BillingPeriodStart, '%Y-%m'), sum(EffectiveCost) from read_parquet({files}) where {SAGEMAKER} group by 1")
