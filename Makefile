@@ -51,8 +51,8 @@ governance: setup
 	$(VENV)/bin/ml-cost-governance --out governance/out
 
 lint: setup
-	$(VENV)/bin/ruff check extract tests models $(wildcard bench)
-	$(VENV)/bin/ruff format --check extract tests models $(wildcard bench)
+	$(VENV)/bin/ruff check extract exports lint tests models $(wildcard bench)
+	$(VENV)/bin/ruff format --check extract exports lint tests models $(wildcard bench)
 	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
 
 test-python: setup

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from .focus_writer import EXPORT_MODES, Delivery, FocusRows, month_start, next_month, replicate, write_export
+from .granularity import GRANULARITIES
 from .landing import TABLES_BY_NAME, table_path, write_table
 
 START = datetime(2026, 8, 1)
@@ -368,10 +369,14 @@ def _endpoints(acct: Account) -> None:
         {"ml:team": "ml-platform", "ml:environment": "production"},
         allh,
     )
-    for ic, model, copies, team in (("recsys-embed-ic", "recsys-embed", 2, "recsys"), ("fraud-gnn-ic", "fraud-gnn", 1, "fraud")):
+    # fraud-gnn-ic is created mid-period (2026-09-20 12:00): it weighs only from then on
+    components = (("recsys-embed-ic", "recsys-embed", 2, "recsys", -24 * 20), ("fraud-gnn-ic", "fraud-gnn", 1, "fraud", 24 * 50 + 12))
+    for ic, model, copies, team, created in components:
         _model(acct, a, model + s, tags={"ml:team": team, "ml:model": model})
+        if created >= acct.hours:
+            continue  # a short demo ends before the component exists
         ic_arn = acct.arn(a, "inference-component", ic + s)
-        for snap in acct.snapshots_for(0):
+        for snap in acct.snapshots_for(max(created, 0)):
             acct.record(
                 "inference_components",
                 snap,
@@ -382,18 +387,19 @@ def _endpoints(acct: Account) -> None:
                 endpoint_name=ic_ep,
                 variant_name="AllTraffic",
                 model_name=model + s,
-                creation_time=acct.ts(-24 * 20),
+                creation_time=acct.ts(created),
                 current_copy_count=copies,
                 accelerators_per_copy=1.0,
                 cpu_cores_per_copy=4.0,
                 memory_mb_per_copy=16384,
             )
             acct.tag(snap, a, ic_arn, {"ml:team": team, "ml:model": model, "ml:environment": "production"})
+        live = allh >= created
         _invocations(
             acct,
             metrics,
-            allh,
-            np.round(1500 * copies * diurnal),
+            allh[live],
+            np.round(1500 * copies * diurnal)[live],
             namespace="AWS/SageMaker",
             metric_name="Invocations",
             endpoint_name=ic_ep,
@@ -1217,17 +1223,20 @@ def _commitments_credits_corrections(acct: Account) -> None:
 
 # --------------------------------------------------------------------------- writing
 def deliveries_for(hours: int) -> list[Delivery]:
-    """One delivery per billing period two days after it closes; the last period is also
-    delivered a week earlier, partially and at slightly different prices (a restatement)."""
+    """One delivery per closed billing period two days after it closes. The open period (the
+    last) is delivered the morning after its last day of data, and also a week earlier,
+    partially and at slightly different prices (a restatement)."""
     out: list[Delivery] = []
     end = START + timedelta(hours=hours)
     period = month_start(START)
     while period < end:
         closes = next_month(period)
-        out.append(Delivery(period.strftime("%Y-%m"), closes + timedelta(days=2, hours=5, minutes=45)))
         if closes >= end:
             early = end - timedelta(days=7)
+            out.append(Delivery(period.strftime("%Y-%m"), end + timedelta(hours=5, minutes=45)))
             out.append(Delivery(period.strftime("%Y-%m"), early + timedelta(hours=6, minutes=12), cutoff=early, cost_factor=1.03))
+        else:
+            out.append(Delivery(period.strftime("%Y-%m"), closes + timedelta(days=2, hours=5, minutes=45)))
         period = closes
     return out
 
@@ -1248,6 +1257,7 @@ def write_landing(
     billing_tags: bool = True,
     copies_per_chunk: int = 16,
     export_mode: str = "create-new",
+    granularity: str = "hourly",
 ) -> dict[str, int]:
     """Write the demo landing folder; returns row counts per table.
 
@@ -1255,7 +1265,8 @@ def write_landing(
     log group carries the account id), streamed in chunks so memory stays flat at 50M rows.
     ``billing_tags=False`` empties every billing ``Tags`` value (tags then exist only in the API).
     ``export_mode`` is the export's file versioning: ``create-new`` (a folder per delivery) or
-    ``overwrite`` (chunks rewritten in place).
+    ``overwrite`` (chunks rewritten in place). ``granularity`` is the export's TIME_GRANULARITY
+    (hourly, daily or monthly charge periods; the same charges summed).
     """
     counts: dict[str, int] = {}
     hours = days * 24
@@ -1268,7 +1279,13 @@ def write_landing(
     copies = _copies(scale)
     batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
     files = write_export(
-        (_replicated(focus, batch) for batch in batches), landing / "focus", EXPORT_NAME, deliveries_for(hours), mode=export_mode, account_id=PAYER[0]
+        (_replicated(focus, batch) for batch in batches),
+        landing / "focus",
+        EXPORT_NAME,
+        deliveries_for(hours),
+        mode=export_mode,
+        account_id=PAYER[0],
+        granularity=granularity,
     )
     counts["focus_rows"] = focus.num_rows * scale
     counts["focus_files"] = len(files)
@@ -1320,13 +1337,26 @@ def main(argv: list[str] | None = None) -> int:
         default="create-new",
         help="the export's file versioning: a folder per delivery (create-new) or chunks rewritten in place (overwrite)",
     )
+    parser.add_argument(
+        "--granularity",
+        choices=GRANULARITIES,
+        default="hourly",
+        help="the export's time granularity: charge periods of an hour, a day or the billing period",
+    )
     args = parser.parse_args(argv)
     if args.landing.exists() and any(args.landing.iterdir()):
         if not args.force:
             print(f"{args.landing} is not empty; use --force to replace it", file=sys.stderr)
             return 1
         shutil.rmtree(args.landing)
-    counts = write_landing(args.landing, scale=args.scale, days=args.days, billing_tags=not args.no_billing_tags, export_mode=args.export_mode)
+    counts = write_landing(
+        args.landing,
+        scale=args.scale,
+        days=args.days,
+        billing_tags=not args.no_billing_tags,
+        export_mode=args.export_mode,
+        granularity=args.granularity,
+    )
     if args.billing_only:
         for area in ("sagemaker", "cloudwatch"):
             shutil.rmtree(args.landing / area, ignore_errors=True)

@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .granularity import to_granularity
+
 STR = pa.string()
 TS = pa.timestamp("us")  # AWS writes UTC timestamps
 F64 = pa.float64()
@@ -323,6 +325,7 @@ def write_export(
     rows_per_file: int = 2_000_000,
     mode: str = "create-new",
     account_id: str = "111111111111",
+    granularity: str = "hourly",
 ) -> list[Path]:
     """Write deliveries in the AWS Data Exports layout, each with its manifest.
 
@@ -333,7 +336,8 @@ def write_export(
     delivery remains (what a sync with ``--delete`` leaves).
     ``chunks`` may be one table or an iterable of tables (streamed: memory stays flat however many
     rows). The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's
-    LastModified).
+    LastModified). ``granularity`` is the export's TIME_GRANULARITY: hourly rows are summed to
+    daily or monthly charge periods (module granularity).
     """
     if mode not in EXPORT_MODES:
         raise ValueError(f"export mode {mode!r}: expected one of {EXPORT_MODES}")
@@ -362,7 +366,7 @@ def write_export(
 
     for chunk in [chunks] if isinstance(chunks, pa.Table) else chunks:
         for i, d in enumerate(ordered):
-            part = _delivery_part(chunk, d)
+            part = to_granularity(_delivery_part(chunk, d), granularity)
             if part.num_rows == 0:
                 continue
             if i not in writers:

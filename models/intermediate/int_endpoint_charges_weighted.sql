@@ -53,6 +53,12 @@ instance_types as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('stg_focus__billing_periods') }}
+
+),
+
 endpoints as (
 
     select
@@ -75,6 +81,9 @@ endpoint_charges as (
         charges.billing_period,
         charges.charge_period_start,
         charges.charge_period_end,
+        -- the part of the charge period the data covers (a MONTHLY row of the open month
+        -- ends on the first of next month)
+        least(charges.charge_period_end, periods.data_through) as covered_end,
         charges.instance_type as row_instance_type,
         charges.cost_category,
         endpoints.endpoint_key,
@@ -88,6 +97,7 @@ endpoint_charges as (
     from charges
     inner join matches on charges.resource_id = matches.resource_id
     inner join endpoints on coalesce(matches.matched_resource_key, matches.resource_key) = endpoints.endpoint_key
+    inner join periods on charges.billing_period = periods.billing_period
     where
         charges.resource_type = 'endpoint'
         and endpoints.endpoint_kind in ('multi_variant', 'multi_model', 'inference_components')
@@ -196,9 +206,16 @@ component_capacity as (
         components.inference_component_name,
         lower(components.inference_component_arn) as component_key,
         components.model_name,
-        coalesce(components.current_copy_count, 0) * coalesce(components.accelerators_per_copy, 0) as reserved_accelerators,
-        coalesce(components.current_copy_count, 0) * coalesce(components.cpu_cores_per_copy, 0) as reserved_cpu,
-        coalesce(components.current_copy_count, 0) * coalesce(components.memory_mb_per_copy, 0) / 1024.0 as reserved_memory_gib,
+        -- a component weighs by the share of the covered charge period in which it existed
+        coalesce(components.current_copy_count, 0) * coalesce(components.accelerators_per_copy, 0)
+        * {{ existence_share('components.creation_time', 'endpoint_charges.charge_period_start', 'endpoint_charges.covered_end') }}
+            as reserved_accelerators,
+        coalesce(components.current_copy_count, 0) * coalesce(components.cpu_cores_per_copy, 0)
+        * {{ existence_share('components.creation_time', 'endpoint_charges.charge_period_start', 'endpoint_charges.covered_end') }}
+            as reserved_cpu,
+        coalesce(components.current_copy_count, 0) * coalesce(components.memory_mb_per_copy, 0) / 1024.0
+        * {{ existence_share('components.creation_time', 'endpoint_charges.charge_period_start', 'endpoint_charges.covered_end') }}
+            as reserved_memory_gib,
         endpoint_charges.instance_count * instance_types.accelerators as capacity_accelerators,
         endpoint_charges.instance_count * instance_types.vcpu as capacity_cpu,
         endpoint_charges.instance_count * instance_types.memory_gib as capacity_memory_gib
@@ -208,7 +225,7 @@ component_capacity as (
             endpoint_charges.endpoint_name = components.endpoint_name
             and endpoint_charges.account_id = components.account_id
             and endpoint_charges.region = components.region
-            and coalesce(components.creation_time, endpoint_charges.charge_period_start) < endpoint_charges.charge_period_end
+            and coalesce(components.creation_time, endpoint_charges.charge_period_start) < endpoint_charges.covered_end
     left join instance_types on endpoint_charges.instance_type = instance_types.instance_type
     where endpoint_charges.endpoint_kind = 'inference_components'
 

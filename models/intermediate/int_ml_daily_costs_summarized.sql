@@ -25,6 +25,24 @@ attributed as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('stg_focus__billing_periods') }}
+
+),
+
+covered as (
+
+    -- charge periods end no later than the data does: last_charge_period_end is never in the
+    -- future (a MONTHLY export's open-month rows end on the first of next month)
+    select
+        attributed.*,
+        periods.data_through
+    from attributed
+    inner join periods on attributed.billing_period = periods.billing_period
+
+),
+
 final as (
 
     select
@@ -33,12 +51,12 @@ final as (
         {% endfor %}
         charge_day_version,
         min(charge_period_start) as first_charge_period_start,
-        max(charge_period_end) as last_charge_period_end,
+        max(least(charge_period_end, data_through)) as last_charge_period_end,
         count(*) as allocation_row_count,
         sum(effective_cost) as effective_cost,
         sum(billed_cost) as billed_cost,
         sum(list_cost) as list_cost
-    from attributed
+    from covered
     group by
         {% for dimension in dimensions %}
             {{ dimension }},

@@ -21,6 +21,24 @@ charges as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('stg_focus__billing_periods') }}
+
+),
+
+covered_charges as (
+
+    -- charge periods end no later than the data does (a MONTHLY export's open-month rows end
+    -- on the first of next month): last_charged_at is never in the future
+    select
+        charges.*,
+        periods.data_through
+    from charges
+    inner join periods on charges.billing_period = periods.billing_period
+
+),
+
 period_versions as (
 
     select distinct
@@ -48,10 +66,10 @@ charge_groups as (
         min(resource_name) as resource_name,
         min(sub_account_id) as sub_account_id,
         min(cost_group) as cost_group,
-        max(charge_period_end) as charge_period_end,
+        max(least(charge_period_end, data_through)) as charge_period_end,
         max(billing_period_end) as billing_period_end,
         sum(effective_cost) as effective_cost
-    from charges
+    from covered_charges
     group by
         {% for key in keys %}
             {{ key.column }},

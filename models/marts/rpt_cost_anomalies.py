@@ -52,18 +52,28 @@ def score_series(days: list[dt.date], costs: list[float], z_threshold: float = 3
     return out
 
 
+COARSE_NOTE = "not scored: a {grain} export has no day-level costs (its cost is spread evenly); daily anomalies need HOURLY or DAILY exports"
+
+
 def build(daily: pa.Table, z_threshold: float, min_usd: float) -> pa.Table:
     d = daily.to_pydict()
     groups: dict[tuple[str, str], tuple[list[dt.date], list[float]]] = {}
-    for kind, entity, day, cost in zip(d["entity_type"], d["entity"], d["charge_date"], d["effective_cost"], strict=True):
+    coarse: dict[tuple[str, str, dt.date], str] = {}
+    grains = d.get("source_granularity") or ["HOURLY"] * len(d["charge_date"])
+    for kind, entity, day, cost, grain in zip(d["entity_type"], d["entity"], d["charge_date"], d["effective_cost"], grains, strict=True):
         days, costs = groups.setdefault((kind, entity), ([], []))
         days.append(day)
         costs.append(float(cost or 0.0))
-    rows: dict[str, list] = {
-        k: [] for k in ("entity_type", "entity", "charge_date", "effective_cost", "expected_cost", "deviation", "robust_z", "is_anomaly")
-    }
+        if grain == "MONTHLY":
+            coarse[(kind, entity, day)] = grain
+    names = ("entity_type", "entity", "charge_date", "effective_cost", "expected_cost", "deviation", "robust_z", "is_anomaly", "scoring_note")
+    rows: dict[str, list] = {k: [] for k in names}
     for (kind, entity), (days, costs) in sorted(groups.items()):
         for scored in score_series(days, costs, z_threshold, min_usd):
+            grain = coarse.get((kind, entity, scored["charge_date"]))
+            if grain:  # the report says the grain is too coarse rather than flag month starts
+                scored.update(expected_cost=None, deviation=None, robust_z=None, is_anomaly=False)
+            scored["scoring_note"] = COARSE_NOTE.format(grain=grain) if grain else None
             rows["entity_type"].append(kind)
             rows["entity"].append(entity)
             for key, value in scored.items():
@@ -80,6 +90,7 @@ def build(daily: pa.Table, z_threshold: float, min_usd: float) -> pa.Table:
                 ("deviation", pa.float64()),
                 ("robust_z", pa.float64()),
                 ("is_anomaly", pa.bool_()),
+                ("scoring_note", pa.string()),
             ]
         ),
     )

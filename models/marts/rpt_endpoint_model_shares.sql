@@ -1,6 +1,7 @@
--- Why each model got what it got: per endpoint, model and day, the invocations that
+-- Why each model got what it got: per endpoint, model and charge day, the invocations that
 -- weighed the split, the share and cost each model received, the method, and the
--- endpoint's idle cost that day.
+-- endpoint's idle cost that day. For a MONTHLY export the "day" is the billing period's
+-- first day, and the invocations are the whole period's, like its cost rows.
 with
 
 costs as (
@@ -24,6 +25,30 @@ invocations as (
 components as (
 
     select * from {{ ref('stg_sagemaker__inference_components') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('stg_focus__billing_periods') }}
+
+),
+
+invocation_buckets as (
+
+    -- the invocations of the same charge period as the cost rows: the day for HOURLY and
+    -- DAILY exports, the whole billing period for a MONTHLY one (whose rows start on the 1st)
+    select
+        invocations.*,
+        case
+            when periods.export_granularity = 'MONTHLY' then cast(periods.billing_period_start as date)
+            else cast(invocations.period_start as date)
+        end as charge_date
+    from invocations
+    inner join periods
+        on
+            invocations.period_start >= periods.billing_period_start
+            and invocations.period_start < periods.billing_period_end
 
 ),
 
@@ -66,10 +91,10 @@ model_invocations as (
         invocations.endpoint_name,
         invocations.account_id,
         invocations.region,
-        cast(invocations.period_start as date) as charge_date,
+        invocations.charge_date,
         coalesce(invocations.target_model_name, components.model_name, variants.model_name) as model_name,
         sum(invocations.invocations) as invocations
-    from invocations
+    from invocation_buckets as invocations
     left join components
         on
             invocations.inference_component_name = components.inference_component_name
@@ -86,7 +111,7 @@ model_invocations as (
         invocations.endpoint_name,
         invocations.account_id,
         invocations.region,
-        cast(invocations.period_start as date),
+        invocations.charge_date,
         coalesce(invocations.target_model_name, components.model_name, variants.model_name)
 
 ),

@@ -6,7 +6,10 @@
 --                        for at least var always_on_min_off_hours_share of those hours
 --   underused_endpoint   invoked, but fewer than var min_invocations_per_instance_hour
 --                        invocations per instance hour: right-sizing candidates
--- Off-hours need hourly charge periods; daily or monthly exports only get the endpoint findings.
+--   grain_too_coarse     notebooks and Studio apps of a DAILY or MONTHLY export: the always-on
+--                        check needs hourly charge periods; the note names the export's grain
+-- The window ends where the data does (data_through of stg_focus__billing_periods), and a row
+-- longer than the window (a day, a month) counts for the share of its covered hours inside it.
 with
 
 costs as {{ not_materialized() }} (
@@ -22,21 +25,46 @@ invocations as (
 
 ),
 
-as_of as (
+periods as (
 
-    select max(charge_period_end) as as_of_time
-    from costs
+    select * from {{ ref('stg_focus__billing_periods') }}
 
 ),
 
-window_costs as (
+as_of as (
+
+    -- where the data ends, not where the charge periods do (a MONTHLY row of the open month
+    -- ends on the first of next month)
+    select
+        max(data_through) as as_of_time,
+        {{ dbt.dateadd('day', '-' ~ var('idle_days'), 'max(data_through)') }} as window_start
+    from periods
+
+),
+
+covered_costs as {{ not_materialized() }} (
 
     select
         costs.*,
-        as_of.as_of_time
+        as_of.as_of_time,
+        as_of.window_start,
+        periods.export_granularity,
+        least(costs.charge_period_end, periods.data_through) as covered_end
     from costs
+    inner join periods on costs.billing_period = periods.billing_period
     cross join as_of
-    where costs.charge_period_start >= as_of.as_of_time - interval {{ var('idle_days') }} day
+
+),
+
+window_costs as {{ not_materialized() }} (
+
+    -- the share of each row's covered hours that falls inside the window
+    select
+        *,
+        {{ hours_between('greatest(charge_period_start, window_start)', 'covered_end') }}
+        / nullif({{ hours_between('charge_period_start', 'covered_end') }}, 0) as window_share
+    from covered_costs
+    where covered_end > window_start
 
 ),
 
@@ -44,7 +72,8 @@ window_quantities as (
 
     select
         window_costs.*,
-        window_costs.allocation_share * coalesce(window_costs.pricing_quantity, 0) as pricing_quantity_share
+        window_costs.effective_cost * window_costs.window_share as window_effective_cost,
+        window_costs.allocation_share * coalesce(window_costs.pricing_quantity, 0) * window_costs.window_share as pricing_quantity_share
     from window_costs
 
 ),
@@ -59,9 +88,9 @@ endpoint_usage as (
         {{ string_agg_distinct('model') }} as models,
         min(sub_account_id) as account_id,
         min(region_id) as region_id,
-        sum(effective_cost) as window_cost,
+        sum(window_effective_cost) as window_cost,
         sum(case when cost_category in ('endpoint_hosting', 'async_inference') then pricing_quantity_share else 0 end) as instance_hours,
-        min(charge_period_start) as window_start,
+        min(window_start) as window_start,
         min(as_of_time) as as_of_time
     from window_quantities
     where resource_type = 'endpoint' and cost_category in ('endpoint_hosting', 'async_inference', 'data_processed', 'data_transfer')
@@ -89,16 +118,22 @@ endpoint_invocations as (
 
 endpoint_cost_since as (
 
+    -- the cost of the covered hours since the endpoint was last invoked
     select
         endpoint_usage.resource_key,
-        sum(costs.effective_cost) as cost_since_idle,
-        min(costs.charge_period_start) as first_charged_at
+        {%- set since = 'coalesce(endpoint_invocations.last_invoked_at, covered_costs.charge_period_start)' %}
+        sum(
+            covered_costs.effective_cost
+            * {{ hours_between('greatest(covered_costs.charge_period_start, ' ~ since ~ ')', 'covered_costs.covered_end') }}
+            / nullif({{ hours_between('covered_costs.charge_period_start', 'covered_costs.covered_end') }}, 0)
+        ) as cost_since_idle,
+        min(covered_costs.charge_period_start) as first_charged_at
     from endpoint_usage
     left join endpoint_invocations on endpoint_usage.resource_key = endpoint_invocations.resource_key
-    inner join costs
+    inner join covered_costs
         on
-            endpoint_usage.resource_key = lower(costs.resource_id)
-            and costs.charge_period_start >= coalesce(endpoint_invocations.last_invoked_at, timestamp '1970-01-01')
+            endpoint_usage.resource_key = lower(covered_costs.resource_id)
+            and covered_costs.covered_end > coalesce(endpoint_invocations.last_invoked_at, timestamp '1970-01-01')
     group by endpoint_usage.resource_key
 
 ),
@@ -121,7 +156,8 @@ endpoint_findings as (
         coalesce(endpoint_invocations.window_invocations, 0) / nullif(endpoint_usage.instance_hours, 0) as invocations_per_instance_hour,
         cast(null as double) as off_hours,
         cast(null as double) as off_hours_cost,
-        cast(null as double) as off_hours_share
+        cast(null as double) as off_hours_share,
+        cast(null as varchar) as note
     from endpoint_usage
     left join endpoint_invocations on endpoint_usage.resource_key = endpoint_invocations.resource_key
     left join endpoint_cost_since on endpoint_usage.resource_key = endpoint_cost_since.resource_key
@@ -140,11 +176,12 @@ hourly_dev as (
         resource_type,
         team,
         charge_period_start,
-        effective_cost,
+        window_effective_cost as effective_cost,
         extract(hour from charge_period_start) not between {{ var('working_hours_start') }} and {{ var('working_hours_end') }} - 1
         or extract(isodow from charge_period_start) in (6, 7) as is_off_hours,
-        charge_period_end - charge_period_start <= interval 1 hour as is_hourly
-    from window_costs
+        charge_period_end - charge_period_start <= interval 1 hour as is_hourly,
+        export_granularity
+    from window_quantities
     where cost_category in ('notebook', 'studio_apps') and usage_type not like '%VolumeUsage%'
 
 ),
@@ -202,10 +239,40 @@ dev_findings as (
         cast(null as double) as invocations_per_instance_hour,
         cast(dev_usage.off_hours as double) as off_hours,
         dev_usage.off_hours_cost,
-        dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) as off_hours_share
+        dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) as off_hours_share,
+        cast(null as varchar) as note
     from dev_usage
     cross join off_hours_in_window
     where dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) >= {{ var('always_on_min_off_hours_share') }}
+
+),
+
+coarse_findings as (
+
+    -- notebooks and Studio apps billed in rows longer than an hour: the report says the
+    -- grain is too coarse for the always-on check instead of going silent
+    select
+        'grain_too_coarse' as finding,
+        resource_key,
+        min(resource_name) as resource_name,
+        min(resource_type) as resource_type,
+        min(team) as team,
+        cast(null as varchar) as models,
+        sum(effective_cost) as window_cost,
+        sum(effective_cost) / {{ var('idle_days') }} as daily_cost,
+        cast(null as timestamp) as idle_since,
+        cast(null as double) as cost_since_idle,
+        cast(null as double) as invocations,
+        cast(null as double) as instance_hours,
+        cast(null as double) as invocations_per_instance_hour,
+        cast(null as double) as off_hours,
+        cast(null as double) as off_hours_cost,
+        cast(null as double) as off_hours_share,
+        'the always-on check needs HOURLY charge periods; this export is '
+        || min(export_granularity) || ': export hourly to find notebooks and apps left running' as note
+    from hourly_dev
+    where not is_hourly
+    group by resource_key
 
 ),
 
@@ -220,6 +287,11 @@ final as (
         *,
         {{ var('idle_days') }} as window_days
     from dev_findings
+    union all
+    select
+        *,
+        {{ var('idle_days') }} as window_days
+    from coarse_findings
 
 )
 

@@ -11,12 +11,12 @@ measured as (
 
 periods as (
 
-    -- a billing period is complete when the data reaches its end
+    -- a billing period is complete when what was delivered covers its end (not when its
+    -- rows' charge periods do: a MONTHLY export's open month ends on the first of next month)
     select
         billing_period,
-        max(max(last_charged_at)) over () >= max(billing_period_end) as is_complete_period
-    from measured
-    group by billing_period
+        is_complete as is_complete_period
+    from {{ ref('stg_focus__billing_periods') }}
 
 ),
 

@@ -22,8 +22,15 @@ ancestors as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('stg_focus__billing_periods') }}
+
+),
+
 as_of as (
 
+    -- where the data ends (last_charged_at is never later than data_through)
     select max(last_charged_at) as as_of_time
     from measured
 
@@ -31,8 +38,11 @@ as_of as (
 
 recent as (
 
-    select measured.*
+    select
+        measured.*,
+        periods.export_granularity
     from measured
+    inner join periods on measured.billing_period = periods.billing_period
     cross join as_of
     where
         measured.last_charged_at > as_of.as_of_time - interval 30 day
@@ -56,7 +66,8 @@ per_resource as (
         {% endfor %}
         sum(case when attribution_key = '{{ keys[0].column }}' then effective_cost else 0 end) as effective_cost_30d,
         min(case when present_on_resource then 1 else 0 end) = 1 as is_fully_tagged,
-        max(last_charged_at) as last_charged_at
+        max(last_charged_at) as last_charged_at,
+        max(export_granularity) as data_granularity
     from recent
     group by resource_key
 
@@ -99,7 +110,9 @@ final as (
         hints.creator_tuning_job,
         resources.creation_time,
         {{ days_between('resources.creation_time', 'per_resource.last_charged_at') }} as days_since_creation,
-        per_resource.last_charged_at
+        per_resource.last_charged_at,
+        -- MONTHLY exports know a resource's last charge only to the billing period
+        per_resource.data_granularity
     from per_resource
     left join resources on per_resource.resource_key = resources.resource_key
     left join hints on per_resource.resource_key = hints.resource_key

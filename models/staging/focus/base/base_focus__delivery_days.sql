@@ -18,7 +18,8 @@ export_rows as (
 
     select
         *,
-        {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }} as is_in_scope
+        {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }} as is_in_scope,
+        {{ hours_between('charge_period_start', 'charge_period_end') }} as charge_hours
     from ({{ focus_charge_rows(delivery_keys_to_read()) }}) as focus_rows
 
 ),
@@ -37,6 +38,11 @@ final as (
         sum(effective_cost) as effective_cost,
         sum(list_cost) as list_cost,
         sum(case when is_in_scope then 1 else 0 end) as in_scope_row_count,
+        -- what the rows cover and at which time granularity the export was made
+        max(charge_period_end) as max_charge_period_end,
+        sum(case when charge_hours <= 1 then 1 else 0 end) as hourly_row_count,
+        sum(case when charge_hours > 1 and charge_hours <= 24 then 1 else 0 end) as daily_row_count,
+        sum(case when charge_hours > 24 then 1 else 0 end) as monthly_row_count,
         {{ content_fingerprint_agg(charge_content_columns(), 'is_in_scope') }} as in_scope_fingerprint
     from export_rows
     group by billing_account_id, billing_period, delivery_key, charge_date

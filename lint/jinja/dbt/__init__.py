@@ -1,0 +1,18 @@
+"""Lint-time stand-ins for dbt's cross-database macros (dbt.concat, dbt.dateadd, ...): sqlfluff's
+jinja templater exposes this package as `dbt`, so models that call them lint as plain SQL."""
+
+
+def concat(fields: list[str]) -> str:
+    return f"concat({', '.join(fields)})"
+
+
+def dateadd(datepart: str, interval: object, from_date_or_timestamp: str) -> str:
+    return f"({from_date_or_timestamp} + interval ({interval}) {datepart})"
+
+
+def date_trunc(datepart: str, date: str) -> str:
+    return f"date_trunc('{datepart}', {date})"
+
+
+def type_string() -> str:
+    return "varchar"
