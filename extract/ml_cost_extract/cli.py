@@ -1,8 +1,13 @@
 """ml-cost-extract: land SageMaker metadata and CloudWatch invocation metrics as Parquet.
 
-Exit codes: 0 everything landed; 1 some account, region or entity failed (the rest
-landed); 2 missing credentials or a denied permission (one line names the call and
-the permission to grant).
+Exit codes: 0 everything landed; 1 some account, region or entity failed, or the
+--deadline was reached (what was read has landed; run again to continue); 2 missing
+credentials or a denied permission (one line names the call and the permission to grant;
+the entities that were allowed still land).
+
+Each entity lands as soon as it is read (atomic Parquet files named by the run, so no run
+replaces another's), and the job watermarks advance per entity: a killed run keeps what it
+finished and the next run does the rest. Every failure is one line.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,21 +27,41 @@ import boto3
 from botocore.exceptions import ClientError
 
 from . import cloudwatch_api, sagemaker_api
-from .aws import Caller, FatalAuthError, botocore_config, make_session
+from .aws import AccessDenied, Caller, DeadlineReached, ExtractError, FatalAuthError, Unreachable, botocore_config, make_session
 from .landing import TABLES_BY_NAME, table_path, write_table
 from .progress import Progress
 from .sagemaker_api import ENTITIES, Scope
-from .state import State
+from .state import JOB_TABLES, State
 
 
 @dataclass
 class Outcome:
     rows: Counter[str] = field(default_factory=Counter)
-    calls: Counter[str] = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)  # HTTP requests per IAM action
+    operations: Counter[str] = field(default_factory=Counter)  # calls per IAM action
+    retries: Counter[str] = field(default_factory=Counter)
+    throttles: Counter[str] = field(default_factory=Counter)
     entity_calls: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     auth_errors: list[str] = field(default_factory=list)
     throttled: int = 0
+    stopped: bool = False  # the deadline was reached
+
+    def absorb(self, caller: Caller) -> None:
+        self.calls.update(caller.counts)
+        self.operations.update(caller.calls)
+        self.retries.update(caller.retries)
+        self.throttles.update(caller.throttles)
+        self.throttled += caller.throttled
+
+
+@dataclass(frozen=True)
+class Run:
+    """One invocation: its id (in every landed file name), clock and deadline."""
+
+    run_id: str
+    extracted_at: datetime
+    deadline: float | None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -47,8 +74,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--assume-role", action="append", default=[], metavar="ARN", help="role to assume, repeatable (one per account)")
     parser.add_argument("--skip", default="", help=f"comma-separated entities not to read: {', '.join(ENTITIES)}, metrics")
     parser.add_argument("--dry-run", action="store_true", help="say what would be called, call nothing")
-    parser.add_argument("--max-attempts", type=int, default=8, help="botocore standard-mode attempts per call")
+    parser.add_argument("--max-attempts", type=int, default=8, help="attempts per call on throttling and server errors (backoff with jitter)")
+    parser.add_argument(
+        "--deadline", type=float, metavar="SECONDS", help="total time budget: stop cleanly with what has landed (exit 1); the next run continues"
+    )
     parser.add_argument("--now", help=argparse.SUPPRESS)  # tests: a fixed clock
+    parser.add_argument("--backoff-base", type=float, default=0.2, help=argparse.SUPPRESS)  # tests: shorter backoff
     args = parser.parse_args(argv)
     if args.invocations_namespace.startswith("AWS/"):
         parser.error("--invocations-namespace must be a custom namespace (not AWS/...)")
@@ -95,6 +126,7 @@ def extract_region(
     partition: str,
     region: str,
     args: argparse.Namespace,
+    run: Run,
     start: datetime,
     end: datetime,
     explicit_start: bool,
@@ -102,8 +134,9 @@ def extract_region(
     progress: Progress,
     outcome: Outcome,
 ) -> None:
+    """Read and land each entity in turn; a denied entity is skipped, the deadline stops cleanly."""
     where = f"{region}/{account}"
-    caller = Caller(where=f"in {region} (account {account})")
+    caller = Caller(where=f"in {region} (account {account})", max_attempts=args.max_attempts, deadline=run.deadline, base_delay=args.backoff_base)
     config = botocore_config(args.max_attempts)
     sm = session.client("sagemaker", region_name=region, config=config)
     cw = session.client("cloudwatch", region_name=region, config=config)
@@ -119,59 +152,56 @@ def extract_region(
         in_progress=dict(state.in_progress),
     )
     rows: dict[str, list[dict[str, Any]]] = {}
-    failed: set[str] = set()
+    steps = [e for e in ENTITIES if e not in skip] + ([] if "metrics" in skip else ["metrics"])
     try:
-        for entity in ENTITIES:
-            if entity in skip:
-                continue
+        for entity in steps:
             progress.step(where, entity, "...")
-            before = sum(caller.counts.values())
-            error = sagemaker_api.run_entity(entity, caller, sm, scope, rows)
-            if error:
-                failed.add(entity)
+            before_calls = sum(caller.counts.values())
+            before_rows = {table: len(table_rows) for table, table_rows in rows.items()}
+            error = None
+            try:
+                if entity == "metrics":
+                    components = {r["inference_component_name"]: r["endpoint_name"] for r in rows.get("inference_components", [])}
+                    rows["invocations"] = cloudwatch_api.invocations(
+                        caller, cw=cw, namespace=args.invocations_namespace, start=start, end=end, component_endpoints=components
+                    )
+                else:
+                    error = sagemaker_api.run_entity(entity, caller, sm, scope, rows)
+            except AccessDenied as exc:  # this entity only: the others still land
+                outcome.auth_errors.append(str(exc))
+                progress.message(f"ml-cost-extract: error: {exc}")
+                error = "denied"
+            except ClientError as exc:
+                error = f"{entity}: {exc.operation_name} failed: {sagemaker_api.one_line(exc)}"
+            if error and error != "denied":
                 outcome.failures.append(f"{where} {error}")
                 progress.message(f"ml-cost-extract: {where} {error}")
-            calls = sum(caller.counts.values()) - before
+            # what this entity read: tables it created or added rows to
+            new = {t: r[before_rows.get(t, 0) :] for t, r in rows.items() if t not in before_rows or len(r) != before_rows[t]}
+            landed = land(args.landing, new, account=account, region=region, run=run, entity=entity)
+            outcome.rows.update(landed)
+            if not error:  # watermarks move only past what was read and landed
+                state.advance({t: r for t, r in new.items() if t in JOB_TABLES}, set())
+                state.save(state_path)
+            calls = sum(caller.counts.values()) - before_calls
             outcome.entity_calls[entity] += calls
-            progress.done(where, entity, len(rows.get(entity, [])), calls)
-        if "metrics" not in skip:
-            progress.step(where, "metrics", "...")
-            before = sum(caller.counts.values())
-            components = {r["inference_component_name"]: r["endpoint_name"] for r in rows.get("inference_components", [])}
-            try:
-                rows["invocations"] = cloudwatch_api.invocations(
-                    caller, cw=cw, namespace=args.invocations_namespace, start=start, end=end, component_endpoints=components
-                )
-            except ClientError as exc:
-                failed.add("metrics")
-                outcome.failures.append(f"{where} metrics: {exc}")
-            outcome.entity_calls["metrics"] += sum(caller.counts.values()) - before
-            progress.done(where, "metrics", len(rows.get("invocations", [])), sum(caller.counts.values()) - before)
+            progress.done(where, entity, sum(landed.values()), calls)
     finally:
-        outcome.calls.update(caller.counts)
-        outcome.throttled += caller.throttled
-        starts = {table: scope.lower_bound(table) for table in rows}
-        landed = write_rows(args.landing, rows=rows, account=account, region=region, starts=starts, end=end, now=args.now)
-        outcome.rows.update(landed)
-    state.advance(rows, failed)
-    state.save(state_path)
+        outcome.absorb(caller)
 
 
-def write_rows(
-    landing: Path, *, rows: dict[str, list[dict[str, Any]]], account: str, region: str, starts: dict[str, datetime], end: datetime, now: str | None
-) -> Counter[str]:
-    """One file per table, named by account, region and the window actually read (from the table's
-    watermark when incremental): re-running a window rewrites the same file, and a later
-    incremental run never overwrites an earlier file."""
-    extracted = datetime.fromisoformat(now) if now else datetime.now(UTC).replace(tzinfo=None)
-    snapshot = extracted.date()
+def land(landing: Path, rows: dict[str, list[dict[str, Any]]], *, account: str, region: str, run: Run, entity: str) -> Counter[str]:
+    """Write what one entity read, one atomic file per table, named by account, region, run and
+    entity: no run and no entity ever replaces another's file. Staging keeps each resource's
+    newest record and newest tag set, so a rerun counts nothing twice."""
+    snapshot = run.extracted_at.date()
     landed: Counter[str] = Counter()
     for name, table_rows in rows.items():
         if not table_rows:
             continue
         table = TABLES_BY_NAME[name]
-        stem = f"{account}-{region}-{starts[name]:%Y%m%dT%H%M%S}-{end:%Y%m%dT%H%M}"
-        common = {"account_id": account, "region": region, "snapshot_date": snapshot, "extracted_at": extracted}
+        stem = f"{account}-{region}-{run.run_id}-{entity}"
+        common = {"account_id": account, "region": region, "snapshot_date": snapshot, "extracted_at": run.extracted_at}
         landed[name] += write_table(table_path(landing, table, snapshot.isoformat(), stem), table, [{**common, **row} for row in table_rows])
     return landed
 
@@ -182,11 +212,19 @@ def main(argv: list[str] | None = None) -> int:
     skip = {s for s in args.skip.split(",") if s}
     if args.dry_run:
         return dry_run(args, start, end, skip)
+    extracted = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC).replace(tzinfo=None)
+    run = Run(
+        run_id=f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}",
+        extracted_at=extracted,
+        deadline=time.monotonic() + args.deadline if args.deadline else None,
+    )
     progress = Progress()
     outcome = Outcome()
     base = boto3.Session()
     for role in args.assume_role or [None]:
-        bootstrap = Caller(where=f"for {role}" if role else "")
+        if outcome.stopped:
+            break
+        bootstrap = Caller(where=f"for {role}" if role else "", max_attempts=args.max_attempts, deadline=run.deadline, base_delay=args.backoff_base)
         try:
             session = make_session(base=base, role_arn=role, caller=bootstrap)
             identity = bootstrap.call(session.client("sts", config=botocore_config(args.max_attempts)), "get_caller_identity")
@@ -194,8 +232,13 @@ def main(argv: list[str] | None = None) -> int:
             outcome.auth_errors.append(str(exc))
             print(f"ml-cost-extract: error: {exc}", file=sys.stderr)
             continue
+        except (ExtractError, ClientError) as exc:
+            outcome.failures.append(f"{role or 'credentials'}: {one_line(exc)}")
+            print(f"ml-cost-extract: error: {one_line(exc)}", file=sys.stderr)
+            outcome.stopped = isinstance(exc, DeadlineReached)
+            continue
         finally:
-            outcome.calls.update(bootstrap.counts)
+            outcome.absorb(bootstrap)
         account, partition = identity["Account"], identity["Arn"].split(":")[1]
         regions = args.regions.split(",") if args.regions else [session.region_name or os.environ.get("AWS_REGION")]
         if regions == [None]:
@@ -209,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                     partition=partition,
                     region=region,
                     args=args,
+                    run=run,
                     start=start,
                     end=end,
                     explicit_start=explicit_start,
@@ -219,21 +263,41 @@ def main(argv: list[str] | None = None) -> int:
             except FatalAuthError as exc:
                 outcome.auth_errors.append(str(exc))
                 print(f"ml-cost-extract: error: {exc}", file=sys.stderr)
+            except DeadlineReached as exc:
+                outcome.failures.append(f"{region}/{account}: {exc}; what was read has landed, run again to continue")
+                print(f"ml-cost-extract: {region}/{account}: {exc}; what was read has landed, run again to continue", file=sys.stderr)
+                outcome.stopped = True
+                break
+            except Unreachable as exc:
+                outcome.failures.append(f"{region}/{account}: {exc}")
+                print(f"ml-cost-extract: error: {exc}", file=sys.stderr)
             except Exception as exc:  # one region failing must not lose the others
-                outcome.failures.append(f"{region}/{account}: {type(exc).__name__}: {exc}")
-                print(f"ml-cost-extract: {region}/{account} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                outcome.failures.append(f"{region}/{account}: {one_line(exc)}")
+                print(f"ml-cost-extract: {region}/{account} failed: {one_line(exc)}", file=sys.stderr)
     report(outcome)
     if outcome.auth_errors:
         return 2
     return 1 if outcome.failures else 0
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and first line, never a chained traceback."""
+    if isinstance(exc, ClientError):
+        return f"{exc.operation_name} failed: {sagemaker_api.one_line(exc)}"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if isinstance(exc, ExtractError) else f"{type(exc).__name__}: {text}"
+
+
 def report(outcome: Outcome) -> None:
     print("rows landed: " + (", ".join(f"{k} {v}" for k, v in sorted(outcome.rows.items())) or "none"))
     print("API calls: " + ", ".join(f"{k} {v}" for k, v in sorted(outcome.calls.items())) + f" (total {sum(outcome.calls.values())})")
     print("API calls per entity: " + ", ".join(f"{k} {v}" for k, v in outcome.entity_calls.items()))
-    if outcome.throttled:
-        print(f"throttled calls retried: {outcome.throttled}")
+    print(f"retries: {sum(outcome.retries.values())} (throttled answers: {sum(outcome.throttles.values())})")
+    print(f"  {'operation':<44} {'calls':>7} {'requests':>9} {'retries':>8} {'throttled':>10}")
+    for action in sorted(outcome.operations):
+        print(
+            f"  {action:<44} {outcome.operations[action]:>7} {outcome.calls[action]:>9} {outcome.retries[action]:>8} {outcome.throttles[action]:>10}"
+        )
     for failure in outcome.failures:
         print(f"FAILED: {failure}")
 
