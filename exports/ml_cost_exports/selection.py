@@ -23,7 +23,7 @@ The manifest reference names no delivery-time field, so deliveries are ordered b
 of their folder name, never by file modification times; manifests of one period that cannot be
 ordered that way fail loudly.
 
-Rules (README "Landing contract", docs/exports.md):
+Rules (docs/landing.md, docs/exports.md):
 
 1. With manifests, only the files of a period's latest manifest count. A data file that no
    current manifest lists is ignored, with the reason.

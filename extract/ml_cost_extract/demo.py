@@ -1,7 +1,7 @@
 """A deterministic demo account: FOCUS 1.2 billing export plus the matching landed metadata.
 
 Four teams (fraud, recsys, nlp, ml-platform), eleven models, 81 days (2026-08-01 to
-2026-10-20), hourly charges. What it contains, and why, is listed in README "Demo account".
+2026-10-20), hourly charges. What it contains, and why, is listed in docs/demo.md.
 Everything derives from the seed: two runs write identical data.
 """
 

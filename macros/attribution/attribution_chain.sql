@@ -1,6 +1,6 @@
 -- noqa: disable=LT02
 {#-
-    The attribution chain (README "Attribution chain"), as CTEs over a relation of
+    The attribution chain (docs/attribution.md), as CTEs over a relation of
     contexts with the columns context_id, subject_key, target_resource_key,
     target_model, billing_<key> for each attribution key, billing_user_profile_key,
     billing_space_key, billing_domain_key, sub_account_id, resource_name,

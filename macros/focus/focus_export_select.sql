@@ -14,7 +14,7 @@
 
     delivery_keys: only the files of these delivery folders (relative to <landing>/focus/)
     are opened; none means every file. Incremental models use it so that on a daily run
-    only the new delivery is read (README "Incremental runs").
+    only the new delivery is read (docs/performance.md "Incremental runs").
 
     Files are checked before anything is read: a missing required column or a
     column of the wrong kind fails compilation with the file, the column and

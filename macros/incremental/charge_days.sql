@@ -1,6 +1,6 @@
 -- noqa: disable=LT02
 {#-
-    Incremental processing by billing period and charge day (README "Incremental runs").
+    Incremental processing by billing period and charge day (docs/performance.md "Incremental runs").
 
     stg_focus__charge_days holds one row per billing account, billing period and charge
     day of the latest deliveries, with a version: a hash of the day's in-scope rows

@@ -30,7 +30,7 @@
 {#-
     Each attribution key of each allocation row is resolved through an explicit
     chain; the first step that gives a value wins and is recorded as the key's
-    source (README "Attribution chain"):
+    source (docs/attribution.md):
       10 target_tags          tags of the split target (a variant's model, an inference component)
       20 allocation_target    the model a split assigned (variant model, TargetModel)
       30 billing_tags         billing Tags on the charge row (the value at charge time)

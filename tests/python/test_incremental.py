@@ -1,4 +1,4 @@
-"""Incremental runs (README "Incremental runs"): one more day, a restated billing period and a
+"""Incremental runs (docs/performance.md "Incremental runs"): one more day, a restated billing period and a
 forced reprocess each touch only their own days, keep every dollar, and end where a full
 refresh of the same landing ends."""
 

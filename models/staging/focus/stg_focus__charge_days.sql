@@ -1,5 +1,5 @@
 -- The charge days of the latest deliveries, each with the version the incremental models
--- compare against (README "Incremental runs"): a day's version changes when its rows in
+-- compare against (docs/performance.md "Incremental runs"): a day's version changes when its rows in
 -- scope change, a period's when any of its days does.
 with
 
