@@ -11,12 +11,12 @@ export ML_COST_WAREHOUSE ?= $(CURDIR)/warehouse/ml_cost.duckdb
 export DBT_PROFILES_DIR  ?= $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS = false
 
-.PHONY: help setup demo demo-data build test test-python lint extract governance bench clean
+.PHONY: help setup demo demo-data build test test-python lint typecheck extract governance bench clean
 
 help:
 	@echo "make demo     demo landing folder + dbt build into $(ML_COST_WAREHOUSE) + summary"
 	@echo "make build    dbt build on \$$ML_COST_LANDING"
-	@echo "make test     pytest, ruff, sqlfluff and dbt build on test fixtures"
+	@echo "make test     ruff, sqlfluff, mypy, pytest (dbt builds on the demo and test fixtures)"
 	@echo "make extract  land SageMaker metadata and CloudWatch metrics from AWS"
 	@echo "make governance  write the tag-policy and SCP JSON to governance/out/"
 	@echo "make bench    benchmark (1M and 10M FOCUS rows; BENCH_FULL=1 adds 50M)"
@@ -55,11 +55,14 @@ lint: setup
 	$(VENV)/bin/ruff format --check extract exports lint tests models $(wildcard bench)
 	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
 
+typecheck: setup
+	$(VENV)/bin/mypy --config-file mypy.ini
+
 test-python: setup
 	$(PY) -m ml_cost_extract.dbt_codegen --check .
 	$(VENV)/bin/pytest -q tests/python
 
-test: setup lint test-python
+test: setup lint typecheck test-python
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -115,7 +115,8 @@ class Caller:
             self._check_deadline(action)
             self.counts[action] += 1
             try:
-                return getattr(client, operation)(**params)
+                response: dict[str, Any] = getattr(client, operation)(**params)
+                return response
             except (NoCredentialsError, PartialCredentialsError) as exc:
                 raise FatalAuthError(f"no AWS credentials for {action} {self.where}: set AWS_PROFILE or AWS_ACCESS_KEY_ID") from exc
             except NoRegionError as exc:

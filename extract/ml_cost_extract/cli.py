@@ -240,8 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             outcome.absorb(bootstrap)
         account, partition = identity["Account"], identity["Arn"].split(":")[1]
-        regions = args.regions.split(",") if args.regions else [session.region_name or os.environ.get("AWS_REGION")]
-        if regions == [None]:
+        default_region = session.region_name or os.environ.get("AWS_REGION")
+        regions: list[str] = args.regions.split(",") if args.regions else [default_region] if default_region else []
+        if not regions:
             print("ml-cost-extract: error: no AWS region: pass --regions or set AWS_REGION", file=sys.stderr)
             return 2
         for region in regions:

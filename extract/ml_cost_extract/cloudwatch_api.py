@@ -78,7 +78,10 @@ def invocations(
             endpoint = d.get("EndpointName") or (component_endpoints or {}).get(component or "")
             totals: dict[datetime, float] = {}
             for ts, value in results.get(f"q{i}", []):
-                hour = hour_floor(naive_utc(ts))
+                when = naive_utc(ts)
+                if when is None:
+                    continue
+                hour = hour_floor(when)
                 totals[hour] = totals.get(hour, 0.0) + float(value)
             for hour, value in sorted(totals.items()):
                 rows.append(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -417,7 +418,7 @@ def table_path(landing: Path, table: Table, snapshot_date: str, file_stem: str) 
     return landing / table.area / table.name / f"snapshot_date={snapshot_date}" / f"{file_stem}.parquet"
 
 
-def write_table(path: Path, table: Table, rows: list[dict] | pa.Table) -> int:
+def write_table(path: Path, table: Table, rows: list[dict[str, Any]] | pa.Table) -> int:
     """Write rows atomically (temporary name, then rename): a crash never leaves a partial file."""
     arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=table.schema)
     arrow = arrow.select(table.schema.names).cast(table.schema)
@@ -428,4 +429,4 @@ def write_table(path: Path, table: Table, rows: list[dict] | pa.Table) -> int:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
-    return arrow.num_rows
+    return int(arrow.num_rows)

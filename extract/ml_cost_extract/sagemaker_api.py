@@ -43,11 +43,10 @@ class Scope:
 def naive_utc(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if not isinstance(when, datetime):
+        raise TypeError(f"expected a timestamp, got {value!r}")
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when
 
 
 def _tags(rows: Rows, arn: str | None, tags: list[dict[str, str]] | None) -> None:

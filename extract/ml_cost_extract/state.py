@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 JOB_TABLES = {
     "training_jobs": ("training_job_arn", "training_job_status"),
@@ -50,7 +51,7 @@ class State:
         )
         tmp.replace(path)
 
-    def advance(self, rows: dict[str, list[dict]], failed: set[str]) -> None:
+    def advance(self, rows: dict[str, list[dict[str, Any]]], failed: set[str]) -> None:
         """Move each job table's watermark to its newest finished job; remember unfinished ones."""
         for table, (arn_col, status_col) in JOB_TABLES.items():
             if table in failed or table not in rows:
