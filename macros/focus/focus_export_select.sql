@@ -56,7 +56,10 @@
     {%- set files = files if files else focus_export_files()[:1] -%}
 
     {%- set problems = [] -%}
-    {%- set sizes = run_query("select filename, size from read_blob(" ~ sql_string_list(files) ~ ")") -%}
+    {#- sizes as base_focus__export_files recorded them: the files are not listed twice -#}
+    {%- set sizes = run_query(
+        "select file_path, size_bytes from " ~ export_files
+        ~ " where file_path in (select unnest(" ~ sql_string_list(files) ~ "))") -%}
     {%- for row in sizes.rows if row[1] == 0 -%}
         {%- do problems.append(row[0] ~ ": the file is empty (0 bytes); expected a FOCUS export with a header row") -%}
     {%- endfor -%}

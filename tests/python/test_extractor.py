@@ -134,6 +134,19 @@ def create_account(n_jobs: int = 3) -> None:
         )
 
 
+def create_late_job(tags: list[dict[str, str]] | None = None) -> None:
+    """A training job created between two runs."""
+    boto3.client("sagemaker").create_training_job(
+        TrainingJobName="late-job",
+        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
+        RoleArn=ROLE,
+        OutputDataConfig={"S3OutputPath": "s3://b"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+        StoppingCondition={"MaxRuntimeInSeconds": 60},
+        Tags=tags or [],
+    )
+
+
 def read(landing: Path, table: str, area: str = "sagemaker") -> list[dict]:
     files = sorted((landing / area / table).rglob("*.parquet"))
     return [row for f in files for row in pq.read_table(f).to_pylist()]
@@ -205,14 +218,7 @@ def test_second_run_is_incremental_and_adds_no_duplicates_after_staging(aws: dic
     assert "training_jobs" not in re.sub(r"rows landed: ", "", again.stdout.splitlines()[0])  # finished jobs not read again
     state = json.loads(next((landing / "_state").glob("*.json")).read_text())
     assert "training_jobs" in state["watermarks"]
-    boto3.client("sagemaker").create_training_job(
-        TrainingJobName="late-job",
-        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
-        RoleArn=ROLE,
-        OutputDataConfig={"S3OutputPath": "s3://b"},
-        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
-        StoppingCondition={"MaxRuntimeInSeconds": 60},
-    )
+    create_late_job()
     third = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING)
     assert third.returncode == 0 and "training_jobs 1" in third.stdout.splitlines()[0]
     (landing / "focus").mkdir()

@@ -18,10 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
-import boto3
 import pytest
 from conftest import BIN, run_dbt
-from test_extractor import MOTO_MISSING, ROLE, _focus_file, aws, create_account, moto_url, run_cli  # noqa: F401 - fixtures
+from test_extractor import MOTO_MISSING, _focus_file, aws, create_account, create_late_job, moto_url, run_cli  # noqa: F401 - fixtures
 
 STAGED = {
     "training_jobs": "select count(*) from main_staging.stg_sagemaker__training_jobs",
@@ -131,15 +130,7 @@ def test_a_second_run_and_a_run_after_a_new_job_keep_every_tag_and_resource(aws:
     after_two = _staged(landing, tmp_path / "work")
     assert after_two["training_jobs"] == 50
     tagged = "select count(*) from main_staging.stg_sagemaker__tags where resource_arn like '%:training-job/%'"
-    boto3.client("sagemaker").create_training_job(
-        TrainingJobName="late-job",
-        AlgorithmSpecification={"TrainingImage": "img", "TrainingInputMode": "File"},
-        RoleArn=ROLE,
-        OutputDataConfig={"S3OutputPath": "s3://b"},
-        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
-        StoppingCondition={"MaxRuntimeInSeconds": 60},
-        Tags=[{"Key": "ml:team", "Value": "fraud"}],
-    )
+    create_late_job(tags=[{"Key": "ml:team", "Value": "fraud"}])
     third = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING)
     assert third.returncode == 0, third.stdout + third.stderr
     staged = run_dbt(["run", "--select", "stg_sagemaker__tags", "stg_sagemaker__training_jobs"], landing, tmp_path / "work")
