@@ -1,10 +1,10 @@
--- The daily team and model series (int_ml_costs_daily) keep every dollar of the attributed
+-- The daily team and model series (int_ml_cost_series_spread) keep every dollar of the attributed
 -- cost, also where a MONTHLY export's rows are spread over the days the data covers.
 with
 
 series as (
 
-    select * from {{ ref('int_ml_costs_daily') }}
+    select * from {{ ref('int_ml_cost_series_spread') }}
 
 ),
 

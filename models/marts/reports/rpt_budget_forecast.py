@@ -122,6 +122,6 @@ def build(daily: pa.Table, budgets: pa.Table) -> pa.Table:
 
 def model(dbt, session):  # noqa: ANN001, ANN201 - dbt's entry point
     dbt.config(materialized="table")
-    daily = dbt.ref("int_ml_costs_daily").filter("entity_type = 'team'").to_arrow_table()
+    daily = dbt.ref("int_ml_cost_series_spread").filter("entity_type = 'team'").to_arrow_table()
     budgets = dbt.ref("team_budgets").to_arrow_table()
     return build(daily, budgets)

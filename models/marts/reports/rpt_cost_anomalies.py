@@ -98,5 +98,5 @@ def build(daily: pa.Table, z_threshold: float, min_usd: float) -> pa.Table:
 
 def model(dbt, session):  # noqa: ANN001, ANN201 - dbt's entry point
     dbt.config(materialized="table")
-    daily = dbt.ref("int_ml_costs_daily").to_arrow_table()
+    daily = dbt.ref("int_ml_cost_series_spread").to_arrow_table()
     return build(daily, float(dbt.config.get("anomaly_z") or 3.5), float(dbt.config.get("anomaly_min_usd") or 25.0))
