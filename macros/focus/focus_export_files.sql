@@ -1,0 +1,57 @@
+{#- Which FOCUS files count and how they are opened (DuckDB). -#}
+
+{% macro focus_root() -%}
+    {{ return(landing_path() ~ '/focus') }}
+{%- endmacro %}
+
+{#-
+    The FOCUS files that count (of these delivery folders; base_focus__export_files, decided by the AWS Data Exports
+    manifests), sorted by path. That model fails when there is none.
+-#}
+{% macro focus_export_files(delivery_keys=none) -%}
+    {%- if delivery_keys is not none and delivery_keys | length == 0 -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query = "select file_path from " ~ ref('base_focus__export_files') ~ " where is_selected" -%}
+    {%- if delivery_keys is not none -%}
+        {%- set query = query ~ " and delivery_key in (select unnest(" ~ sql_string_list(delivery_keys) ~ "))" -%}
+    {%- endif -%}
+    {{ return(run_query(query ~ ' order by file_path').columns[0].values() | list) }}
+{%- endmacro %}
+
+{#-
+    Delivery key -> signature of every selected delivery in the landing, or none where the
+    export is a table (other adapters): incremental models then read every delivery.
+-#}
+{% macro focus_delivery_signatures() -%}
+    {{ return(adapter.dispatch('focus_delivery_signatures', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__focus_delivery_signatures() -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{% macro duckdb__focus_delivery_signatures() -%}
+    {%- set result = {} -%}
+    {%- if execute -%}
+        {%- set query -%}
+            select distinct delivery_key, delivery_signature from {{ ref('base_focus__export_files') }} where is_selected
+        {%- endset -%}
+        {%- for row in run_query(query).rows -%}
+            {%- do result.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(result) }}
+{%- endmacro %}
+
+{% macro sql_string_list(values) -%}
+    [{%- for value in values -%}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{%- endfor -%}]
+{%- endmacro %}
+
+{% macro focus_read_parquet(files) -%}
+    read_parquet({{ sql_string_list(files) }}, filename = true, file_row_number = true, union_by_name = true)
+{%- endmacro %}
+
+{% macro focus_read_csv(files) -%}
+    read_csv({{ sql_string_list(files) }}, header = true, all_varchar = true, nullstr = ['NULL', ''], filename = true, union_by_name = true)
+{%- endmacro %}
