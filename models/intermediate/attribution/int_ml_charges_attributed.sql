@@ -169,7 +169,7 @@ contexts as (
 
 ),
 
-{{ attribution_chain_ctes('contexts') }}
+{{ attribution_chain_ctes('contexts', resource_tags='resource_tags', ancestors='ancestors', implied='implied', rules='rules') }}
 
 attributed as (
 
