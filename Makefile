@@ -53,6 +53,7 @@ governance: setup
 lint: setup
 	$(VENV)/bin/ruff check extract exports lint tests models $(wildcard bench)
 	$(VENV)/bin/ruff format --check extract exports lint tests models $(wildcard bench)
+	$(PY) lint/sqlfluff_stubs.py --check
 	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
 
 typecheck: setup
