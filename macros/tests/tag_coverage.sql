@@ -16,7 +16,7 @@
                  of, else the last one), 'last' or 'all'
 -#}
 {% test tag_coverage(model, keys=none, basis=none, min_share=none, level='error', filter=none, period='last_complete', offenders=5) %}
-    {%- set sql = tag_coverage_sql(model, keys, basis, min_share, level, filter, period) -%}
+    {%- set sql = tag_coverage_sql(model, keys, basis, min_share, level, filter, period, offenders) -%}
     {%- if execute and not api_tags_landed() and var('tag_coverage_gate_needs_metadata') -%}
         {#- Billing-only mode: way (b), tags on resources, cannot be measured; report, do not fail. -#}
         {{ log("tag_coverage " ~ level ~ ": no SageMaker metadata landed, so tags on resources (way b) cannot be measured; "
@@ -25,16 +25,11 @@
         {%- set sql = sql ~ "\n    limit 0" -%}
     {%- endif -%}
     {%- if execute and flags.WHICH in ('build', 'test') -%}
-        {%- set failing = run_query(sql) -%}
-        {%- for row in failing.rows -%}
-            {%- set top = run_query(tag_coverage_offenders_sql(model, row[0], row[3], filter, offenders)) -%}
-            {%- set listed = [] -%}
-            {%- for offender in top.rows -%}
-                {%- do listed.append(offender[0] ~ ' ($' ~ '%.2f' | format(offender[1]) ~ ')') -%}
-            {%- endfor -%}
-            {{ log("tag_coverage " ~ level ~ ": " ~ row[0] ~ " coverage " ~ '%.2f' | format(row[1]) ~ " (" ~ row[4] ~ "-weighted, billing period "
-                ~ row[3] ~ ") is below the threshold " ~ '%.2f' | format(row[2]) ~ "; top offenders by cost: " ~ (listed | join(', ') or 'none'),
-                info=true) }}
+        {#- dbt prints no failing rows: the gate's message comes from the test's own rows (one query) -#}
+        {%- for row in run_query(sql).rows -%}
+            {{ log("tag_coverage " ~ level ~ ": " ~ row['required_key'] ~ " coverage " ~ '%.2f' | format(row['measured_coverage'] or 0)
+                ~ " (" ~ row['basis'] ~ "-weighted, billing period " ~ row['billing_period'] ~ ") is below the threshold "
+                ~ '%.2f' | format(row['threshold']) ~ "; top offenders by cost: " ~ row['top_offenders'], info=true) }}
         {%- endfor -%}
     {%- endif -%}
     {{ sql }}
@@ -78,7 +73,7 @@
     )
 {%- endmacro %}
 
-{% macro tag_coverage_sql(model, keys, basis, min_share, level, filter, period) -%}
+{% macro tag_coverage_sql(model, keys, basis, min_share, level, filter, period, offenders=5) -%}
     {%- set s = tag_coverage_settings(keys, basis, min_share, level) -%}
     with
 
@@ -98,32 +93,38 @@
         from period_rows
         where required_key in ({% for k in s['keys'] %}'{{ k }}'{{ ', ' if not loop.last }}{% endfor %})
         group by required_key
+    ),
+
+    offender_costs as (
+        select
+            required_key,
+            resource_name,
+            sum(effective_cost - cost_tagged) as untagged_cost
+        from period_rows
+        group by required_key, resource_name
+        having sum(effective_cost - cost_tagged) > 0
+    ),
+
+    offender_lists as (
+        select
+            required_key,
+            {{ dbt.listagg(
+                "resource_name || ' ($' || cast(cast(untagged_cost as decimal(18, 2)) as " ~ dbt.type_string() ~ ") || ')'",
+                "', '", "order by untagged_cost desc, resource_name", offenders) }} as top_offenders
+        from offender_costs
+        group by required_key
     )
 
     select
-        required_key,
-        measured_coverage,
-        threshold,
-        billing_period,
-        basis
+        coverage.required_key,
+        coverage.measured_coverage,
+        coverage.threshold,
+        coverage.billing_period,
+        coverage.basis,
+        coalesce(offender_lists.top_offenders, 'none') as top_offenders
     from coverage
-    where coalesce(measured_coverage, 0) < threshold
-{%- endmacro %}
-
-{% macro tag_coverage_offenders_sql(model, required_key, billing_period, filter, limit) -%}
-    with
-
-    {{ tag_coverage_scope(model, filter, 'all') }}
-
-    select
-        resource_name,
-        sum(effective_cost - cost_tagged) as untagged_cost
-    from period_rows
-    where required_key = '{{ required_key }}' and ('{{ billing_period }}' = 'all' or billing_period = '{{ billing_period }}')
-    group by resource_name
-    having sum(effective_cost - cost_tagged) > 0
-    order by untagged_cost desc
-    limit {{ limit }}
+    left join offender_lists on coverage.required_key = offender_lists.required_key
+    where coalesce(coverage.measured_coverage, 0) < coverage.threshold
 {%- endmacro %}
 
 {#- Which rows each required key is required on (var tag_coverage_key_filters); true for keys not listed. -#}
