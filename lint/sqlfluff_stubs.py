@@ -37,8 +37,7 @@ BODIES: dict[str, str] = {
     "normalize_tag_key": "lower({{ expr }})",
     "map_entries_from": "{{ relation }}",
     "attribution_keys": (
-        "{{ return([{'column': 'team', 'key': 'ml:team', 'normalized': 'team'}, "
-        "{'column': 'model', 'key': 'ml:model', 'normalized': 'model'}]) }}"
+        "{{ return([{'column': 'team', 'key': 'ml:team', 'normalized': 'team'}, {'column': 'model', 'key': 'ml:model', 'normalized': 'model'}]) }}"
     ),
     "cost_category_keys": "{{ return([{'column': 'team', 'names': ['Team', 'Owner']}]) }}",
     "days_between": "date_diff('day', {{ start_expr }}, {{ end_expr }})",

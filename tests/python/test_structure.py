@@ -1,23 +1,25 @@
 """The project's structure, checked from dbt's own manifest (in the spirit of
-dbt_project_evaluator, which cannot be installed here): naming per layer, no mart reading a
-source directly, no report built on another report unless declared, every model described and
-with a primary-key test.
+dbt_project_evaluator, which cannot be installed here): naming and folders per layer, no mart
+reading a source directly, no report built on another report unless declared, every model,
+column and macro documented, every model with a primary-key test.
 
 Every model is described and has a primary-key test (unique, or unique_combination). The
 gap lists below are empty and must stay so; a model listed there that has been fixed fails
-the test too, so the lists stay true."""
+the test too, so the lists stay true. Columns are compared with what the demo build really
+built (DuckDB's catalog), in both directions."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BIN, PROJECT
+from conftest import BIN, PROJECT, DbtResult
 
 LAYER_PREFIXES = {"staging": ("stg_", "base_"), "intermediate": ("int_",), "marts": ("fct_", "dim_", "rpt_")}
 PRIMARY_KEY_TESTS = {"unique", "unique_combination"}
@@ -108,3 +110,70 @@ def test_every_model_has_a_primary_key_test(manifest: dict[str, Any]) -> None:
     assert untested == WITHOUT_PRIMARY_KEY_TEST, (
         f"new gaps: {untested - WITHOUT_PRIMARY_KEY_TEST}; fixed, remove from the list: {WITHOUT_PRIMARY_KEY_TEST - untested}"
     )
+
+
+def _folder(node: dict[str, Any]) -> str:
+    return str(Path(node["original_file_path"]).parent)
+
+
+def test_models_live_in_the_folder_of_their_kind(manifest: dict[str, Any]) -> None:
+    """Intermediate models in an area folder, reports in marts/reports, facts and dimensions in marts."""
+    wrong = []
+    for node in _models(manifest).values():
+        folder, name = _folder(node), node["name"]
+        if name.startswith("int_") and Path(folder).parent != Path("models/intermediate"):
+            wrong.append(f"{node['original_file_path']}: intermediate models live in models/intermediate/<area>/")
+        if name.startswith("rpt_") and folder != "models/marts/reports":
+            wrong.append(f"{node['original_file_path']}: reports live in models/marts/reports/")
+        if name.startswith(("fct_", "dim_")) and folder != "models/marts":
+            wrong.append(f"{node['original_file_path']}: facts and dimensions live in models/marts/")
+    assert not wrong, wrong
+
+
+def test_every_model_is_documented_in_a_yml_of_its_folder(manifest: dict[str, Any]) -> None:
+    wrong = []
+    for node in _models(manifest).values():
+        patch = (node.get("patch_path") or "").split("://")[-1]
+        if not patch:
+            wrong.append(f"{node['name']}: no yml entry")
+        elif str(Path(patch).parent) != _folder(node):
+            wrong.append(f"{node['name']}: documented in {patch}, not in a yml of {_folder(node)}")
+    assert not wrong, wrong
+
+
+def test_every_built_column_is_declared_and_every_declared_column_built(demo_build: DbtResult) -> None:
+    """The yml matches what the demo build made: no undeclared column, no stale one."""
+    built_manifest = json.loads((demo_build.warehouse.parent / "target" / "manifest.json").read_text())
+    catalog: dict[str, list[str]] = {}
+    for table, column in demo_build.query("select table_name, column_name from information_schema.columns order by table_name, ordinal_position"):
+        catalog.setdefault(table, []).append(column)
+    undeclared, stale = [], []
+    for node in _models(built_manifest).values():
+        built = catalog.get(node["alias"] or node["name"])
+        assert built is not None, f"{node['name']} was not built by the demo build"
+        undeclared += [f"{node['name']}.{c}" for c in built if c not in node["columns"]]
+        stale += [f"{node['name']}.{c}" for c in node["columns"] if c not in built]
+    assert not undeclared, f"built but not declared in yml: {undeclared}"
+    assert not stale, f"declared in yml but not built: {stale}"
+
+
+MACRO_SIGNATURE = re.compile(r"{%-?\s*(?:macro|test)\s+(\w+)\s*\((.*?)\)\s*-?%}", re.S)
+ARGUMENT = re.compile(r"(\w+)\s*(?:=\s*(?:'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\w+))?\s*(?:,|$)")
+
+
+def test_every_macro_is_documented_with_its_arguments(manifest: dict[str, Any]) -> None:
+    wrong = []
+    for macro in manifest["macros"].values():
+        if macro["package_name"] != "ml_cost":
+            continue
+        name = macro["name"]
+        if not macro.get("description", "").strip():
+            wrong.append(f"{name}: no description (macros/<folder>/_<folder>__macros.yml)")
+        signature = MACRO_SIGNATURE.search(macro["macro_sql"])
+        assert signature, name
+        arguments = ARGUMENT.findall(signature.group(2).strip())
+        documented = {a["name"]: a.get("description", "") for a in macro.get("arguments", [])}
+        if list(documented) != arguments:
+            wrong.append(f"{name}: arguments {arguments}, documented {list(documented)}")
+        wrong += [f"{name}.{a}: argument without a description" for a, d in documented.items() if not d.strip()]
+    assert not wrong, wrong
