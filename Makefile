@@ -21,10 +21,10 @@ help:
 	@echo "make governance  write the tag-policy and SCP JSON to governance/out/"
 	@echo "make bench    benchmark (1M and 10M FOCUS rows; BENCH_FULL=1 adds 50M)"
 
-$(STAMP): requirements.txt extract/pyproject.toml exports/pyproject.toml
+$(STAMP): requirements.txt extract/pyproject.toml exports/pyproject.toml demo/pyproject.toml tools/pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e extract -e exports
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e extract -e exports -e demo -e tools
 	touch $(STAMP)
 
 profiles.yml: profiles.yml.example
@@ -39,7 +39,7 @@ demo-data: setup
 
 demo: demo-data
 	$(DBT) build
-	$(PY) -m ml_cost_extract.summary --warehouse "$(ML_COST_WAREHOUSE)"
+	$(PY) -m ml_cost_tools.summary --warehouse "$(ML_COST_WAREHOUSE)"
 
 build: setup
 	$(DBT) build
@@ -51,8 +51,8 @@ governance: setup
 	$(VENV)/bin/ml-cost-governance --out governance/out
 
 lint: setup
-	$(VENV)/bin/ruff check extract exports lint tests models $(wildcard bench)
-	$(VENV)/bin/ruff format --check extract exports lint tests models $(wildcard bench)
+	$(VENV)/bin/ruff check extract exports demo tools lint tests models $(wildcard bench)
+	$(VENV)/bin/ruff format --check extract exports demo tools lint tests models $(wildcard bench)
 	$(PY) lint/sqlfluff_stubs.py --check
 	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
 
@@ -60,7 +60,7 @@ typecheck: setup
 	$(VENV)/bin/mypy --config-file mypy.ini
 
 test-python: setup
-	$(PY) -m ml_cost_extract.dbt_codegen --check .
+	$(PY) -m ml_cost_tools.dbt_codegen --check .
 	$(VENV)/bin/pytest -q tests/python
 
 test: setup lint typecheck test-python

@@ -12,11 +12,12 @@ file, so re-running a window is idempotent; dbt keeps the latest snapshot of
 each resource, so jobs that have vanished from the API stay matched.
 
 The dbt sources and staging models are generated from these definitions
-(``python -m ml_cost_extract.dbt_codegen``); a test keeps them in sync.
+(``python -m ml_cost_tools.dbt_codegen``); a test keeps them in sync.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -418,9 +419,20 @@ def table_path(landing: Path, table: Table, snapshot_date: str, file_stem: str) 
     return landing / table.area / table.name / f"snapshot_date={snapshot_date}" / f"{file_stem}.parquet"
 
 
-def write_table(path: Path, table: Table, rows: list[dict[str, Any]] | pa.Table) -> int:
+def rows_to_arrow(table: Table, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Rows as an Arrow table of the table's schema. A key that is not a column fails, naming
+    the table and the key: pyarrow would drop it silently and leave its column null."""
+    columns = set(table.schema.names)
+    for row in rows:
+        unknown = sorted(set(row) - columns)
+        if unknown:
+            raise ValueError(f"landing table {table.area}/{table.name}: unknown column(s) {', '.join(unknown)}; expected one of {sorted(columns)}")
+    return pa.Table.from_pylist(list(rows), schema=table.schema)
+
+
+def write_table(path: Path, table: Table, rows: Sequence[Mapping[str, Any]] | pa.Table) -> int:
     """Write rows atomically (temporary name, then rename): a crash never leaves a partial file."""
-    arrow = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=table.schema)
+    arrow = rows if isinstance(rows, pa.Table) else rows_to_arrow(table, rows)
     arrow = arrow.select(table.schema.names).cast(table.schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")

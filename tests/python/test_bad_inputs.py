@@ -16,7 +16,8 @@ FOCUS_ONLY = ["run", "--select", "+stg_focus__charges"]
 
 
 def _focus_table(hours: int = 48) -> pa.Table:
-    from ml_cost_extract.demo import Account, build
+    from ml_cost_demo.account import Account
+    from ml_cost_demo.organisation import build
 
     acct = Account(copy=0, hours=hours)
     build(acct)

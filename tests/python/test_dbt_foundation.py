@@ -101,7 +101,8 @@ def test_billing_only_landing_builds_and_attributes_by_billing_tags(tmp_path: Pa
 
 # --------------------------------------------------------------------------- bad input
 def _write_focus_parquet(path: Path, drop: str | None = None, override: dict[str, pa.Array] | None = None) -> None:
-    from ml_cost_extract.demo import Account, build
+    from ml_cost_demo.account import Account
+    from ml_cost_demo.organisation import build
 
     acct = Account(copy=0, hours=48)
     build(acct)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 from conftest import manifest_files, write_demo
-from ml_cost_extract import dbt_codegen
 from ml_cost_extract.landing import TABLES
+from ml_cost_tools import dbt_codegen
 
 
 def _digest(landing: Path) -> dict[str, str]:
@@ -129,3 +130,15 @@ def test_landing_files_match_the_contract(demo_landing: Path) -> None:
 
 def test_generated_dbt_files_are_in_sync() -> None:
     assert dbt_codegen.main(["--check", str(Path(__file__).resolve().parents[2])]) == 0
+
+
+def test_a_misspelled_column_fails_naming_the_table_and_the_key(tmp_path: Path) -> None:
+    """pyarrow drops keys that are not columns; the landing contract refuses them (issue 15)."""
+    from ml_cost_extract.landing import TABLES_BY_NAME, write_table
+
+    table = TABLES_BY_NAME["tags"]
+    good = {"resource_arn": "arn:aws:sagemaker:us-east-1:1:endpoint/x", "tag_key": "ml:team", "tag_value": "fraud"}
+    assert write_table(tmp_path / "ok.parquet", table, [good]) == 1
+    with pytest.raises(ValueError, match=r"sagemaker/tags: unknown column\(s\) tag_valeu"):
+        write_table(tmp_path / "bad.parquet", table, [{**good, "tag_valeu": "typo"}])
+    assert not (tmp_path / "bad.parquet").exists()

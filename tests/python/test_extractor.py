@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 from conftest import BIN, NO_GATE, run_dbt
+from ml_cost_demo.focus_writer import FocusRows
 from ml_cost_extract import cli
-from ml_cost_extract.focus_writer import FocusRows
 from moto.server import ThreadedMotoServer
 
 ROLE = "arn:aws:iam::123456789012:role/SageMakerRole"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 from conftest import DbtResult
-from ml_cost_extract.summary import summarise
+from ml_cost_tools.summary import summarise
 
 
 def test_hidden_cost_share_of_the_most_expensive_model_is_plausible(demo_build: DbtResult) -> None:

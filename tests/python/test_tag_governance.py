@@ -10,9 +10,9 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from conftest import DbtResult, run_dbt
-from ml_cost_extract import governance
-from ml_cost_extract.focus_writer import FocusRows
+from ml_cost_demo.focus_writer import FocusRows
 from ml_cost_extract.landing import TABLES_BY_NAME, table_path, write_table
+from ml_cost_tools import governance
 
 ALL_KEYS = {"ml:team": "fraud", "ml:model": "fraud-xgb", "ml:experiment": "exp-1", "ml:environment": "training"}
 

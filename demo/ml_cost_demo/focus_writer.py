@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -113,7 +114,7 @@ class FocusRows:
     start: datetime
     billing_account_id: str
     billing_account_name: str
-    parts: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    parts: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     # billing periods that start before this are closed and invoiced: they carry an InvoiceId
     closed_before: datetime | None = None
 
@@ -137,7 +138,7 @@ class FocusRows:
         effective_factor: float | None = None,
         charge_category: str = "Usage",
         charge_class: str | None = None,
-        commitment: tuple[str, str] | None = None,  # (id, status)
+        commitment: tuple[str, str | None] | None = None,  # (id, status)
         duration_hours: int = 1,
         operation: str | None = None,
     ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -13,7 +14,7 @@ def _money(value: float | None) -> str:
     return f"${value:,.2f}" if value is not None else "-"
 
 
-def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
     cells = [headers, *[tuple("" if v is None else str(v) for v in row) for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in cells]
@@ -21,17 +22,24 @@ def _table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The single value a query returns."""
+    row = con.execute(sql, params or []).fetchone()
+    assert row is not None, sql
+    return row[0]
+
+
 def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+    return bool(_one(con, "select count(*) from information_schema.tables where table_name = ?", [name]))
 
 
 def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     """The summary text: spend by cost category and team for the last billing period, share unattributed, tag coverage."""
     out: list[str] = []
-    period = con.execute(f"select max(billing_period) from {schema}.fct_ml_costs").fetchone()[0]
+    period = _one(con, f"select max(billing_period) from {schema}.fct_ml_costs")
     if period is None:
         return "No SageMaker charges in the landing folder's FOCUS export (SageMaker spend is $0.00)."
-    total = con.execute(f"select sum(effective_cost) from {schema}.fct_ml_costs where billing_period = ?", [period]).fetchone()[0]
+    total = _one(con, f"select sum(effective_cost) from {schema}.fct_ml_costs where billing_period = ?", [period])
     out.append(f"SageMaker spend, billing period {period} (effective cost): {_money(total)}")
     rows = con.execute(
         f"""select cost_category, sum(effective_cost) as cost from {schema}.fct_ml_costs
@@ -55,7 +63,7 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
                    coalesce(sum(effective_cost) filter (where model = 'unattributed'), 0)
             from {schema}.fct_ml_costs where billing_period = ?""",
         [period],
-    ).fetchone()
+    ).fetchone() or (0, 0)
     if total:
         out.append(
             f"\nUnattributed: team {unattributed[0] / total:.1%} ({_money(unattributed[0])}), "

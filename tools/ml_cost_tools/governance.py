@@ -12,6 +12,7 @@ import csv
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -64,7 +65,7 @@ def allowed_values(project: Path) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def scp(keys: list[str]) -> dict:
+def scp(keys: list[str]) -> dict[str, Any]:
     """Deny every SageMaker create call that lacks one of the required tags (one statement per key)."""
     return {
         "Version": "2012-10-17",
@@ -81,11 +82,11 @@ def scp(keys: list[str]) -> dict:
     }
 
 
-def tag_policy(keys: list[str], values: dict[str, list[str]]) -> dict:
+def tag_policy(keys: list[str], values: dict[str, list[str]]) -> dict[str, Any]:
     """Exact key spelling (so Environment or ML:Team are reported), allowed values where the seed lists them."""
-    tags: dict[str, dict] = {}
+    tags: dict[str, dict[str, Any]] = {}
     for key in keys:
-        entry: dict = {"tag_key": {"@@assign": key}, "enforced_for": {"@@assign": ENFORCED_FOR}}
+        entry: dict[str, Any] = {"tag_key": {"@@assign": key}, "enforced_for": {"@@assign": ENFORCED_FOR}}
         if key in values:
             entry["tag_value"] = {"@@assign": values[key]}
         tags[key] = entry

@@ -1,0 +1,1 @@
+"""The deterministic demo landing folder (docs/demo.md)."""

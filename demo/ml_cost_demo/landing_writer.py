@@ -1,0 +1,115 @@
+"""Write the demo landing folder: the FOCUS export's deliveries and the metadata tables, for any number of copies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from ml_cost_extract.landing import TABLES_BY_NAME, rows_to_arrow, table_path, write_table
+
+from .account import DEFAULT_DAYS, EXPORT_NAME, PAYER, REGION, START, Account
+from .focus_writer import Delivery, month_start, next_month, replicate, write_export
+from .organisation import build
+
+
+def deliveries_for(hours: int) -> list[Delivery]:
+    """One delivery per closed billing period two days after it closes. The open period (the
+    last) is delivered the morning after its last day of data, and also a week earlier,
+    partially and at slightly different prices (a restatement)."""
+    out: list[Delivery] = []
+    end = START + timedelta(hours=hours)
+    period = month_start(START)
+    while period < end:
+        closes = next_month(period)
+        if closes >= end:
+            early = end - timedelta(days=7)
+            out.append(Delivery(period.strftime("%Y-%m"), end + timedelta(hours=5, minutes=45)))
+            out.append(Delivery(period.strftime("%Y-%m"), early + timedelta(hours=6, minutes=12), cutoff=early, cost_factor=1.03))
+        else:
+            out.append(Delivery(period.strftime("%Y-%m"), closes + timedelta(days=2, hours=5, minutes=45)))
+        period = closes
+    return out
+
+
+def _copies(scale: int) -> list[dict[str, str]]:
+    """Account-id substitutions for each copy of the organisation (copy 0 is the original)."""
+    return [{"222222222222": f"{222222222222 + c * 1000:012d}", "333333333333": f"{333333333333 + c * 1000:012d}"} if c else {} for c in range(scale)]
+
+
+def _replicated(table: pa.Table, copies: list[dict[str, str]]) -> pa.Table:
+    return pa.concat_tables([replicate(table, m) if m else table for m in copies])
+
+
+def write_landing(
+    landing: Path,
+    scale: int = 1,
+    days: int = DEFAULT_DAYS,
+    billing_tags: bool = True,
+    copies_per_chunk: int = 16,
+    export_mode: str = "create-new",
+    granularity: str = "hourly",
+) -> dict[str, int]:
+    """Write the demo landing folder; returns row counts per table.
+
+    ``scale`` copies of the organisation, each in its own two accounts (every ARN, bucket and
+    log group carries the account id), streamed in chunks so memory stays flat at 50M rows.
+    ``billing_tags=False`` empties every billing ``Tags`` value (tags then exist only in the API).
+    ``export_mode`` is the export's file versioning: ``create-new`` (a folder per delivery) or
+    ``overwrite`` (chunks rewritten in place). ``granularity`` is the export's TIME_GRANULARITY
+    (hourly, daily or monthly charge periods; the same charges summed).
+    """
+    counts: dict[str, int] = {}
+    hours = days * 24
+    acct = Account(copy=0, hours=hours)
+    build(acct)
+    focus = acct.focus.to_table()
+    if not billing_tags:
+        idx = focus.schema.get_field_index("Tags")
+        focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
+    copies = _copies(scale)
+    batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
+    files = write_export(
+        (_replicated(focus, batch) for batch in batches),
+        landing / "focus",
+        EXPORT_NAME,
+        deliveries_for(hours),
+        mode=export_mode,
+        account_id=PAYER[0],
+        granularity=granularity,
+    )
+    counts["focus_rows"] = focus.num_rows * scale
+    counts["focus_files"] = len(files)
+    tables = {name: rows for name, rows in acct.meta.items()}
+    tables["invocations"] = _metric_rows(acct)
+    for name, rows in sorted(tables.items()):
+        table = TABLES_BY_NAME[name]
+        by_snapshot: dict[date, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_snapshot.setdefault(row["snapshot_date"], []).append(row)
+        for snap, part in sorted(by_snapshot.items()):
+            arrow = rows_to_arrow(table, part)
+            for b, batch in enumerate(batches):
+                stem = f"demo-{REGION}-copies-{b * copies_per_chunk:05d}"
+                counts[name] = counts.get(name, 0) + write_table(table_path(landing, table, snap.isoformat(), stem), table, _replicated(arrow, batch))
+    return counts
+
+
+def _metric_rows(acct: Account) -> list[dict[str, Any]]:
+    rows = []
+    for m in acct.metrics:
+        metric = dict(m)
+        when = acct.ts(metric.pop("hour"))
+        snap = when.date() + timedelta(days=7 - when.weekday())
+        rows.append(
+            {
+                "account_id": acct.prod[0],
+                "region": REGION,
+                "snapshot_date": snap,
+                "extracted_at": datetime(snap.year, snap.month, snap.day, 6, 0),
+                "period_start": when,
+                **metric,
+            }
+        )
+    return rows
