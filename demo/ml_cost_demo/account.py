@@ -59,11 +59,12 @@ class Account:
     focus: FocusRows = field(init=False)
     meta: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     metrics: list[dict[str, Any]] = field(default_factory=list)
-    sp_arn: str = ""
+    sp_arn: str = field(init=False)  # the Machine Learning Savings Plan of this copy
 
     def __post_init__(self) -> None:
         self.prod = (f"{222222222222 + self.copy * 1000:012d}", "ml-prod" + self.sfx)
         self.dev = (f"{333333333333 + self.copy * 1000:012d}", "ml-dev" + self.sfx)
+        self.sp_arn = f"arn:aws:savingsplans::{PAYER[0]}:savingsplan/5f0c6d2e-demo-4b1a-9f3e-{self.copy:012d}"
         self.focus = FocusRows(START, *PAYER, closed_before=month_start(START + timedelta(hours=self.hours)))
 
     def noise(self, label: str) -> np.random.Generator:

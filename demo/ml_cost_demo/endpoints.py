@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from ml_cost_extract.rows import EndpointConfigsRow, EndpointsRow, InferenceComponentsRow, ModelsRow
 
-from .account import PAYER, PRICES, RC, REGION, SP_RATE, Account
+from .account import PRICES, RC, REGION, SP_RATE, Account
 
 
 def _endpoint(
@@ -23,6 +23,45 @@ def _endpoint(
 ) -> str:
     arn = acct.arn(a, "endpoint", name)
     config = f"{name}-config"
+    _endpoint_records(acct, a, name, arn, config, variants, tags, created, usage_prefix)
+    for v in variants:
+        if v.get("instance") is None:
+            continue
+        price = PRICES[v["instance"]]
+        kw: dict[str, object] = {}
+        if pricing == "Committed":
+            kw = {"billed_factor": 0.0, "effective_factor": SP_RATE, "commitment": (acct.sp_arn, "Used")}
+        acct.charge(
+            tags=tags,
+            hours=hours,
+            quantity=float(v["count"]),
+            unit_price=price,
+            sub_account=a,
+            region=REGION,
+            service_code="AmazonSageMaker",
+            usage_type=f"{RC}-{usage_prefix}:{v['instance']}",
+            description=f"${price} per Hosted Instance Hour ({v['instance']})",
+            resource_id=arn,
+            resource_type="Endpoint",
+            pricing_category=pricing,
+            operation="RunInstance",
+            **kw,
+        )
+    return arn
+
+
+def _endpoint_records(
+    acct: Account,
+    a: tuple[str, str],
+    name: str,
+    arn: str,
+    config: str,
+    variants: list[dict[str, Any]],
+    tags: dict[str, str],
+    created: int,
+    usage_prefix: str,
+) -> None:
+    """The endpoint and its config, one row per variant, as each weekly run read them."""
     for snap in acct.snapshots_for(max(created, 0)):
         for v in variants:
             acct.record(
@@ -63,33 +102,9 @@ def _endpoint(
                 ),
             )
         acct.tag(snap, a, arn, tags)
-    for v in variants:
-        if v.get("instance") is None:
-            continue
-        price = PRICES[v["instance"]]
-        kw: dict[str, object] = {}
-        if pricing == "Committed":
-            kw = {"billed_factor": 0.0, "effective_factor": SP_RATE, "commitment": (acct.sp_arn, "Used")}
-        acct.charge(
-            tags=tags,
-            hours=hours,
-            quantity=float(v["count"]),
-            unit_price=price,
-            sub_account=a,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-{usage_prefix}:{v['instance']}",
-            description=f"${price} per Hosted Instance Hour ({v['instance']})",
-            resource_id=arn,
-            resource_type="Endpoint",
-            pricing_category=pricing,
-            operation="RunInstance",
-            **kw,
-        )
-    return arn
 
 
-def _model(
+def add_model(
     acct: Account,
     a: tuple[str, str],
     name: str,
@@ -126,16 +141,30 @@ def _invocations(acct: Account, rows: list[dict[str, Any]], hours: np.ndarray, v
         rows.append({"hour": h, "invocations": float(v), **dims})
 
 
-def _endpoints(acct: Account) -> None:
-    a, d = acct.prod, acct.dev
+def add_endpoints(acct: Account) -> None:
+    metrics = acct.metrics  # shared by every endpoint family
+    _single_model_endpoint(acct)
+    _ab_endpoint(acct)
+    _multi_model_endpoint(acct)
+    _inference_component_endpoint(acct)
+    _serverless_endpoint(acct)
+    _async_endpoint(acct)
+    _forgotten_endpoint(acct)
+    _endpoint_data_charges(acct)
+    for metric in metrics:
+        metric.setdefault("variant_name", None)
+        metric.setdefault("inference_component_name", None)
+        metric.setdefault("target_model", None)
+
+
+def _single_model_endpoint(acct: Account) -> None:
+    a = acct.prod
     s = acct.sfx
     allh = np.arange(acct.hours)
     diurnal = 0.6 + 0.4 * np.sin((allh % 24 - 6) / 24 * 2 * np.pi).clip(0)
-    metrics: list[dict[str, Any]] = []
-    acct.sp_arn = f"arn:aws:savingsplans::{PAYER[0]}:savingsplan/5f0c6d2e-demo-4b1a-9f3e-{acct.copy:012d}"
-
+    metrics = acct.metrics  # shared by every endpoint family
     # Single-model endpoint, covered by the Machine Learning Savings Plan.
-    _model(acct, a, "fraud-xgb" + s, tags={"ml:team": "fraud", "ml:model": "fraud-xgb"})
+    add_model(acct, a, "fraud-xgb" + s, tags={"ml:team": "fraud", "ml:model": "fraud-xgb"})
     _endpoint(
         acct,
         a,
@@ -156,9 +185,16 @@ def _endpoints(acct: Account) -> None:
         variant_name="AllTraffic",
     )
 
+
+def _ab_endpoint(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
+    allh = np.arange(acct.hours)
+    diurnal = 0.6 + 0.4 * np.sin((allh % 24 - 6) / 24 * 2 * np.pi).clip(0)
+    metrics = acct.metrics  # shared by every endpoint family
     # A/B endpoint: two variants, two instance types, named by their models.
     for m in ("recsys-ranker-v1", "recsys-ranker-v2"):
-        _model(acct, a, m + s, tags={"ml:team": "recsys", "ml:model": m})
+        add_model(acct, a, m + s, tags={"ml:team": "recsys", "ml:model": m})
     _endpoint(
         acct,
         a,
@@ -182,8 +218,15 @@ def _endpoints(acct: Account) -> None:
             variant_name=variant,
         )
 
+
+def _multi_model_endpoint(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
+    allh = np.arange(acct.hours)
+    diurnal = 0.6 + 0.4 * np.sin((allh % 24 - 6) / 24 * 2 * np.pi).clip(0)
+    metrics = acct.metrics  # shared by every endpoint family
     # Multi-model endpoint: per-model split needs the custom InvocationsPerModel metric.
-    _model(acct, a, "nlp-mme-container" + s, mode="MultiModel")
+    add_model(acct, a, "nlp-mme-container" + s, mode="MultiModel")
     _endpoint(
         acct,
         a,
@@ -230,6 +273,13 @@ def _endpoints(acct: Account) -> None:
         variant_name="AllTraffic",
     )
 
+
+def _inference_component_endpoint(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
+    allh = np.arange(acct.hours)
+    diurnal = 0.6 + 0.4 * np.sin((allh % 24 - 6) / 24 * 2 * np.pi).clip(0)
+    metrics = acct.metrics  # shared by every endpoint family
     # Inference-component endpoint: 4 GPUs, 3 reserved by two components, 1 idle.
     ic_ep = "shared-ic-endpoint" + s
     _endpoint(
@@ -243,7 +293,7 @@ def _endpoints(acct: Account) -> None:
     # fraud-gnn-ic is created mid-period (2026-09-20 12:00): it weighs only from then on
     components = (("recsys-embed-ic", "recsys-embed", 2, "recsys", -24 * 20), ("fraud-gnn-ic", "fraud-gnn", 1, "fraud", 24 * 50 + 12))
     for ic, model, copies, team, created in components:
-        _model(acct, a, model + s, tags={"ml:team": team, "ml:model": model})
+        add_model(acct, a, model + s, tags={"ml:team": team, "ml:model": model})
         if created >= acct.hours:
             continue  # a short demo ends before the component exists
         ic_arn = acct.arn(a, "inference-component", ic + s)
@@ -279,8 +329,14 @@ def _endpoints(acct: Account) -> None:
             inference_component_name=ic + s,
         )
 
+
+def _serverless_endpoint(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
+    allh = np.arange(acct.hours)
+    metrics = acct.metrics  # shared by every endpoint family
     # Serverless endpoint: billed per second of inference (4 GB memory).
-    _model(acct, a, "nlp-translate" + s, tags={"ml:team": "nlp", "ml:model": "nlp-translate"})
+    add_model(acct, a, "nlp-translate" + s, tags={"ml:team": "nlp", "ml:model": "nlp-translate"})
     sl_arn = _endpoint(
         acct,
         a,
@@ -315,8 +371,13 @@ def _endpoints(acct: Account) -> None:
         variant_name="AllTraffic",
     )
 
+
+def _async_endpoint(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
+    metrics = acct.metrics  # shared by every endpoint family
     # Asynchronous endpoint, scaled to zero outside business hours.
-    _model(acct, a, "fraud-explainer" + s, tags={"ml:team": "fraud", "ml:model": "fraud-explainer"})
+    add_model(acct, a, "fraud-explainer" + s, tags={"ml:team": "fraud", "ml:model": "fraud-explainer"})
     _endpoint(
         acct,
         a,
@@ -326,7 +387,6 @@ def _endpoints(acct: Account) -> None:
         acct.business_hours(8, 18),
         usage_prefix="AsyncInf",
     )
-
     async_hours = acct.business_hours(8, 18)
     _invocations(
         acct,
@@ -339,8 +399,13 @@ def _endpoints(acct: Account) -> None:
         variant_name="AllTraffic",
     )
 
+
+def _forgotten_endpoint(acct: Account) -> None:
+    d = acct.dev
+    s = acct.sfx
+    allh = np.arange(acct.hours)
     # Forgotten staging endpoint: untagged, no traffic, runs all the time (a rule names its team).
-    _model(acct, d, "recsys-legacy" + s)
+    add_model(acct, d, "recsys-legacy" + s)
     _endpoint(
         acct,
         d,
@@ -351,6 +416,10 @@ def _endpoints(acct: Account) -> None:
         created=-24 * 120,
     )
 
+
+def _endpoint_data_charges(acct: Account) -> None:
+    a = acct.prod
+    s = acct.sfx
     # Hosting data processed and data transfer out, daily, under the endpoints.
     days = np.arange(0, acct.hours, 24)
     for ep, gb in (("fraud-xgb-prod", 40.0), ("recsys-ab", 120.0), ("nlp-mme", 25.0)):
@@ -386,9 +455,3 @@ def _endpoints(acct: Account) -> None:
             resource_type="Endpoint",
             duration_hours=24,
         )
-
-    for metric in metrics:
-        metric.setdefault("variant_name", None)
-        metric.setdefault("inference_component_name", None)
-        metric.setdefault("target_model", None)
-    acct.metrics = metrics

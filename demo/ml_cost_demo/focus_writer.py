@@ -107,6 +107,46 @@ def next_month(ts: datetime) -> datetime:
     return (month_start(ts) + timedelta(days=32)).replace(day=1)
 
 
+def _where_and_what(
+    sub_account: tuple[str, str],
+    region: str,
+    service_code: str,
+    usage_type: str | None,
+    description: str,
+    resource_id: str | None,
+    resource_type: str | None,
+) -> dict[str, Any]:
+    """The account, region, service, SKU and resource columns of a series of rows."""
+    name, category, subcategory = SERVICES[service_code]
+    return {
+        "SubAccountId": sub_account[0],
+        "SubAccountName": sub_account[1],
+        "RegionId": region,
+        "RegionName": REGION_NAMES.get(region, region),
+        "ServiceName": name,
+        "ServiceCategory": category,
+        "ServiceSubcategory": subcategory,
+        "x_ServiceCode": service_code,
+        "SkuMeter": usage_type,
+        "SkuId": None if usage_type is None else f"SKU{abs(hash_str(usage_type)) % 10**8:08d}",
+        "ChargeDescription": description,
+        "ResourceId": resource_id,
+        "ResourceName": None if resource_id is None else resource_id.rsplit("/", 1)[-1],
+        "ResourceType": resource_type,
+    }
+
+
+def _commitment_columns(commitment_id: str, status: str | None) -> dict[str, Any]:
+    """The FOCUS commitment discount columns of rows a Machine Learning Savings Plan covers."""
+    return {
+        "CommitmentDiscountId": commitment_id,
+        "CommitmentDiscountStatus": status,
+        "CommitmentDiscountCategory": "Spend",
+        "CommitmentDiscountType": "Machine Learning Savings Plan",
+        "CommitmentDiscountName": commitment_id.rsplit("/", 1)[-1],
+    }
+
+
 @dataclass
 class FocusRows:
     """Accumulates hourly (or longer) charge series; each ``add`` is one resource x usage type."""
@@ -150,7 +190,6 @@ class FocusRows:
         list_cost = np.round(qty * unit_price, 10)
         billed = np.round(list_cost * billed_factor, 10)
         effective = billed if effective_factor is None else np.round(list_cost * effective_factor, 10)
-        name, category, subcategory = SERVICES[service_code]
         consumes = charge_category == "Usage" and (commitment is None or commitment[1] != "Unused")
         cols: dict[str, object] = {
             "_hour": hours,
@@ -166,20 +205,7 @@ class FocusRows:
             "ConsumedQuantity": qty if consumes else None,
             "ConsumedUnit": unit if consumes else None,
             "PricingUnit": unit,
-            "SubAccountId": sub_account[0],
-            "SubAccountName": sub_account[1],
-            "RegionId": region,
-            "RegionName": REGION_NAMES.get(region, region),
-            "ServiceName": name,
-            "ServiceCategory": category,
-            "ServiceSubcategory": subcategory,
-            "x_ServiceCode": service_code,
-            "SkuMeter": usage_type,
-            "SkuId": None if usage_type is None else f"SKU{abs(hash_str(usage_type)) % 10**8:08d}",
-            "ChargeDescription": description,
-            "ResourceId": resource_id,
-            "ResourceName": None if resource_id is None else resource_id.rsplit("/", 1)[-1],
-            "ResourceType": resource_type,
+            **_where_and_what(sub_account, region, service_code, usage_type, description, resource_id, resource_type),
             "Tags": None if not tags else list(tags.items()),
             "PricingCategory": pricing_category,
             "ChargeCategory": charge_category,
@@ -188,11 +214,7 @@ class FocusRows:
             "x_Operation": operation,
         }
         if commitment is not None:
-            cols["CommitmentDiscountId"] = commitment[0]
-            cols["CommitmentDiscountStatus"] = commitment[1]
-            cols["CommitmentDiscountCategory"] = "Spend"
-            cols["CommitmentDiscountType"] = "Machine Learning Savings Plan"
-            cols["CommitmentDiscountName"] = commitment[0].rsplit("/", 1)[-1]
+            cols.update(_commitment_columns(*commitment))
         self.parts.append((n, cols))
 
     def _invoice_ids(self, period_start: np.ndarray) -> pa.Array:
@@ -340,12 +362,7 @@ def write_export(
     LastModified). ``granularity`` is the export's TIME_GRANULARITY: hourly rows are summed to
     daily or monthly charge periods (module granularity).
     """
-    if mode not in EXPORT_MODES:
-        raise ValueError(f"export mode {mode!r}: expected one of {EXPORT_MODES}")
-    ordered = sorted(deliveries, key=lambda d: d.at)
-    if mode == "overwrite":
-        last = {d.period: d for d in ordered}
-        ordered = [d for d in ordered if last[d.period] is d]
+    ordered = _deliveries_to_write(deliveries, mode)
     writers: dict[int, tuple[Path, pq.ParquetWriter, int]] = {}
     files: dict[int, list[Path]] = {i: [] for i in range(len(ordered))}
 
@@ -381,16 +398,31 @@ def write_export(
         close_writer(i)
     written: list[Path] = []
     for i, d in enumerate(ordered):
-        manifest_dir = folder(d, "metadata")
-        manifest_dir.mkdir(parents=True, exist_ok=True)
-        names = [f.relative_to(root / export_name).as_posix() for f in files[i]]
-        manifest = manifest_dir / f"{export_name}-Manifest.json"
-        manifest.write_text(json.dumps(manifest_body(d, export_name, account_id, names), indent=2))
-        stamp = d.at.timestamp()
-        for f in [*files[i], manifest]:
-            os.utime(f, (stamp, stamp))
+        _write_manifest(root, export_name, d, folder(d, "metadata"), files[i], account_id)
         written.extend(files[i])
     return written
+
+
+def _deliveries_to_write(deliveries: list[Delivery], mode: str) -> list[Delivery]:
+    """Deliveries in time order; in overwrite mode only each period's last remains."""
+    if mode not in EXPORT_MODES:
+        raise ValueError(f"export mode {mode!r}: expected one of {EXPORT_MODES}")
+    ordered = sorted(deliveries, key=lambda d: d.at)
+    if mode == "overwrite":
+        last = {d.period: d for d in ordered}
+        ordered = [d for d in ordered if last[d.period] is d]
+    return ordered
+
+
+def _write_manifest(root: Path, export_name: str, d: Delivery, manifest_dir: Path, files: list[Path], account_id: str) -> None:
+    """The delivery's manifest; the files' and the manifest's modification time is the delivery time."""
+    manifest_dir.mkdir(parents=True, exist_ok=True)
+    names = [f.relative_to(root / export_name).as_posix() for f in files]
+    manifest = manifest_dir / f"{export_name}-Manifest.json"
+    manifest.write_text(json.dumps(manifest_body(d, export_name, account_id, names), indent=2))
+    stamp = d.at.timestamp()
+    for f in [*files, manifest]:
+        os.utime(f, (stamp, stamp))
 
 
 def replicate(table: pa.Table, replacements: dict[str, str]) -> pa.Table:

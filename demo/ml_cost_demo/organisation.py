@@ -8,17 +8,18 @@ Everything derives from the seed: two runs write identical data.
 from __future__ import annotations
 
 from .account import Account
-from .endpoints import _endpoints
-from .processing import _processing_and_transform
-from .related import _commitments_credits_corrections, _related_and_other
-from .studio import _notebooks_and_studio
-from .training import _training
+from .endpoints import add_endpoints
+from .processing import add_processing_and_transform
+from .related import add_commitments_credits_corrections, add_related_and_other
+from .studio import add_notebooks_and_studio
+from .training import add_training
 
 
 def build(acct: Account) -> None:
-    _endpoints(acct)
-    _training(acct)
-    _processing_and_transform(acct)
-    _notebooks_and_studio(acct)
-    _related_and_other(acct)
-    _commitments_credits_corrections(acct)
+    """Every resource family of one copy of the organisation; each is independent of the others."""
+    add_endpoints(acct)
+    add_training(acct)
+    add_processing_and_transform(acct)
+    add_notebooks_and_studio(acct)
+    add_related_and_other(acct)
+    add_commitments_credits_corrections(acct)

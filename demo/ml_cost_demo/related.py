@@ -7,7 +7,14 @@ import numpy as np
 from .account import PRICES, RC, REGION, SP_RATE, Account
 
 
-def _related_and_other(acct: Account) -> None:
+def add_related_and_other(acct: Account) -> None:
+    _s3_buckets(acct)
+    _ecr_repositories(acct)
+    _log_groups(acct)
+    _ec2_not_sagemaker(acct)
+
+
+def _s3_buckets(acct: Account) -> None:
     a, d = acct.prod, acct.dev
     days = np.arange(0, acct.hours, 24)
     team_tags = {"ml:team": "ml-platform"}
@@ -34,6 +41,12 @@ def _related_and_other(acct: Account) -> None:
             resource_type="Bucket",
             duration_hours=24,
         )
+
+
+def _ecr_repositories(acct: Account) -> None:
+    a = acct.prod
+    days = np.arange(0, acct.hours, 24)
+    team_tags = {"ml:team": "ml-platform"}
     for repo in ("fraud-serving", "recsys-serving", "nlp-serving", "fraud-training", "recsys-training", "nlp-training"):
         acct.charge(
             tags=team_tags,
@@ -50,6 +63,11 @@ def _related_and_other(acct: Account) -> None:
             resource_type="Repository",
             duration_hours=24,
         )
+
+
+def _log_groups(acct: Account) -> None:
+    a, d = acct.prod, acct.dev
+    days = np.arange(0, acct.hours, 24)
     for group, gb in (
         ("/aws/sagemaker/Endpoints/fraud-xgb-prod", 2.0),
         ("/aws/sagemaker/Endpoints/recsys-ab", 3.5),
@@ -75,6 +93,10 @@ def _related_and_other(acct: Account) -> None:
             resource_type="LogGroup",
             duration_hours=24,
         )
+
+
+def _ec2_not_sagemaker(acct: Account) -> None:
+    d = acct.dev
     # EC2 g5 instances that are not SageMaker: must not count as ML spend.
     for i in range(2):
         acct.focus.add(
@@ -92,7 +114,12 @@ def _related_and_other(acct: Account) -> None:
         )
 
 
-def _commitments_credits_corrections(acct: Account) -> None:
+def add_commitments_credits_corrections(acct: Account) -> None:
+    _savings_plan_rows(acct)
+    _credits_and_corrections(acct)
+
+
+def _savings_plan_rows(acct: Account) -> None:
     a = acct.prod
     allh = np.arange(acct.hours)
     commitment = 0.32  # USD per hour; the covered endpoint uses 2 x 0.23 x 0.64 = 0.2944
@@ -129,6 +156,10 @@ def _commitments_credits_corrections(acct: Account) -> None:
         pricing_category="Committed",
         commitment=(acct.sp_arn, "Unused"),
     )
+
+
+def _credits_and_corrections(acct: Account) -> None:
+    a = acct.prod
     # A promotional credit and a correction of a September training job, billed in October.
     acct.focus.add(
         hours=np.array([24 * 60 + 23]),

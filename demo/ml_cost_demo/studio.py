@@ -8,7 +8,20 @@ from ml_cost_extract.rows import AppsRow, DomainsRow, NotebookInstancesRow, Spac
 from .account import PRICES, RC, REGION, Account
 
 
-def _notebooks_and_studio(acct: Account) -> None:
+def add_notebooks_and_studio(acct: Account) -> None:
+    _notebook_instances(acct)
+    domain_id, domain_arn = _studio_domain(acct)
+    users = (
+        ("alice", "fraud", acct.business_hours(9, 18)),
+        ("bob", "recsys", acct.business_hours(7, 24, weekends=True)),
+        ("carol", "nlp", acct.business_hours(9, 18)),
+        ("dave", None, acct.business_hours(10, 16)),
+    )
+    for user, team, hours in users:
+        _studio_user(acct, domain_id, domain_arn, user, team, hours)
+
+
+def _notebook_instances(acct: Account) -> None:
     d, s = acct.dev, acct.sfx
     allh = np.arange(acct.hours)
     notebooks: tuple[tuple[str, str, np.ndarray, dict[str, str]], ...] = (
@@ -61,6 +74,10 @@ def _notebooks_and_studio(acct: Account) -> None:
                 ),
             )
             acct.tag(snap, d, arn, tags)
+
+
+def _studio_domain(acct: Account) -> tuple[str, str]:
+    d, s = acct.dev, acct.sfx
     domain_id = "d-demo0001" + s
     domain_arn = acct.arn(d, "domain", domain_id)
     for snap in acct.snapshots_for(0):
@@ -73,104 +90,108 @@ def _notebooks_and_studio(acct: Account) -> None:
             ),
         )
         acct.tag(snap, d, domain_arn, {"ml:environment": "development"})
-    users = (
-        ("alice", "fraud", acct.business_hours(9, 18)),
-        ("bob", "recsys", acct.business_hours(7, 24, weekends=True)),
-        ("carol", "nlp", acct.business_hours(9, 18)),
-        ("dave", None, acct.business_hours(10, 16)),
-    )
-    for user, team, hours in users:
-        profile_arn = acct.arn(d, "user-profile", f"{domain_id}/{user}")
-        app_arn = acct.arn(d, "app", f"{domain_id}/{user}/jupyterlab/default")
-        for snap in acct.snapshots_for(0):
-            acct.record(
-                "user_profiles",
-                snap,
-                d,
-                UserProfilesRow(
-                    domain_id=domain_id,
-                    user_profile_name=user,
-                    user_profile_arn=profile_arn,
-                    user_profile_status="InService",
-                    creation_time=acct.ts(-24 * 100),
-                ),
-            )
-            if team:
-                acct.tag(snap, d, profile_arn, {"ml:team": team})
-            acct.record(
-                "apps",
-                snap,
-                d,
-                AppsRow(
-                    domain_id=domain_id,
-                    user_profile_name=user,
-                    space_name=None,
-                    app_type="JupyterLab",
-                    app_name="default",
-                    app_arn=app_arn,
-                    app_status="InService",
-                    instance_type="ml.t3.medium",
-                    creation_time=acct.ts(-24 * 30),
-                ),
-            )
-        if user == "bob":  # a shared space with a Code Editor app, tagged on the space only
-            space_arn = acct.arn(d, "space", f"{domain_id}/recsys-shared")
-            space_app = acct.arn(d, "app", f"{domain_id}/recsys-shared/codeeditor/default")
-            for snap in acct.snapshots_for(0):
-                acct.record(
-                    "spaces",
-                    snap,
-                    d,
-                    SpacesRow(
-                        domain_id=domain_id,
-                        space_name="recsys-shared",
-                        space_arn=space_arn,
-                        space_status="InService",
-                        owner_user_profile_name=user,
-                        creation_time=acct.ts(-24 * 50),
-                    ),
-                )
-                acct.tag(snap, d, space_arn, {"ml:team": "recsys", "ml:environment": "development"})
-                acct.record(
-                    "apps",
-                    snap,
-                    d,
-                    AppsRow(
-                        domain_id=domain_id,
-                        user_profile_name=None,
-                        space_name="recsys-shared",
-                        app_type="CodeEditor",
-                        app_name="default",
-                        app_arn=space_app,
-                        app_status="InService",
-                        instance_type="ml.t3.medium",
-                        creation_time=acct.ts(-24 * 10),
-                    ),
-                )
-            acct.charge(
-                tags={"sagemaker:domain-arn": domain_arn, "sagemaker:space-arn": space_arn},
-                hours=acct.business_hours(9, 18),
-                quantity=1.0,
-                unit_price=PRICES["ml.t3.medium"],
-                sub_account=d,
-                region=REGION,
-                service_code="AmazonSageMaker",
-                usage_type=f"{RC}-Studio:CodeEditor-ml.t3.medium",
-                description="$0.05 per Studio Code Editor Instance Hour (ml.t3.medium)",
-                resource_id=space_app,
-                resource_type="App",
-            )
-        studio_tags = {"sagemaker:domain-arn": domain_arn, "sagemaker:user-profile-arn": profile_arn}
-        acct.charge(
-            tags=studio_tags,
-            hours=hours,
-            quantity=1.0,
-            unit_price=PRICES["ml.t3.medium"],
-            sub_account=d,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-Studio:JupyterLab-ml.t3.medium",
-            description="$0.05 per Studio JupyterLab Instance Hour (ml.t3.medium)",
-            resource_id=app_arn,
-            resource_type="App",
+    return domain_id, domain_arn
+
+
+def _studio_user(acct: Account, domain_id: str, domain_arn: str, user: str, team: str | None, hours: np.ndarray) -> None:
+    """A user profile with a JupyterLab app (and, for bob, a shared space), billed per app hour."""
+    d = acct.dev
+    profile_arn = acct.arn(d, "user-profile", f"{domain_id}/{user}")
+    app_arn = acct.arn(d, "app", f"{domain_id}/{user}/jupyterlab/default")
+    for snap in acct.snapshots_for(0):
+        acct.record(
+            "user_profiles",
+            snap,
+            d,
+            UserProfilesRow(
+                domain_id=domain_id,
+                user_profile_name=user,
+                user_profile_arn=profile_arn,
+                user_profile_status="InService",
+                creation_time=acct.ts(-24 * 100),
+            ),
         )
+        if team:
+            acct.tag(snap, d, profile_arn, {"ml:team": team})
+        acct.record(
+            "apps",
+            snap,
+            d,
+            AppsRow(
+                domain_id=domain_id,
+                user_profile_name=user,
+                space_name=None,
+                app_type="JupyterLab",
+                app_name="default",
+                app_arn=app_arn,
+                app_status="InService",
+                instance_type="ml.t3.medium",
+                creation_time=acct.ts(-24 * 30),
+            ),
+        )
+    if user == "bob":  # a shared space with a Code Editor app, tagged on the space only
+        _shared_space(acct, domain_id, domain_arn, user)
+    studio_tags = {"sagemaker:domain-arn": domain_arn, "sagemaker:user-profile-arn": profile_arn}
+    acct.charge(
+        tags=studio_tags,
+        hours=hours,
+        quantity=1.0,
+        unit_price=PRICES["ml.t3.medium"],
+        sub_account=d,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-Studio:JupyterLab-ml.t3.medium",
+        description="$0.05 per Studio JupyterLab Instance Hour (ml.t3.medium)",
+        resource_id=app_arn,
+        resource_type="App",
+    )
+
+
+def _shared_space(acct: Account, domain_id: str, domain_arn: str, user: str) -> None:
+    d = acct.dev
+    space_arn = acct.arn(d, "space", f"{domain_id}/recsys-shared")
+    space_app = acct.arn(d, "app", f"{domain_id}/recsys-shared/codeeditor/default")
+    for snap in acct.snapshots_for(0):
+        acct.record(
+            "spaces",
+            snap,
+            d,
+            SpacesRow(
+                domain_id=domain_id,
+                space_name="recsys-shared",
+                space_arn=space_arn,
+                space_status="InService",
+                owner_user_profile_name=user,
+                creation_time=acct.ts(-24 * 50),
+            ),
+        )
+        acct.tag(snap, d, space_arn, {"ml:team": "recsys", "ml:environment": "development"})
+        acct.record(
+            "apps",
+            snap,
+            d,
+            AppsRow(
+                domain_id=domain_id,
+                user_profile_name=None,
+                space_name="recsys-shared",
+                app_type="CodeEditor",
+                app_name="default",
+                app_arn=space_app,
+                app_status="InService",
+                instance_type="ml.t3.medium",
+                creation_time=acct.ts(-24 * 10),
+            ),
+        )
+    acct.charge(
+        tags={"sagemaker:domain-arn": domain_arn, "sagemaker:space-arn": space_arn},
+        hours=acct.business_hours(9, 18),
+        quantity=1.0,
+        unit_price=PRICES["ml.t3.medium"],
+        sub_account=d,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-Studio:CodeEditor-ml.t3.medium",
+        description="$0.05 per Studio Code Editor Instance Hour (ml.t3.medium)",
+        resource_id=space_app,
+        resource_type="App",
+    )

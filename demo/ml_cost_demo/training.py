@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from ml_cost_extract.rows import ExperimentsRow, TrainingJobsRow, TrialComponentsRow, TrialsRow, TuningJobsRow
@@ -31,10 +31,28 @@ def _training_job(
     h = acct.within(np.arange(start_hour, start_hour + hours))
     if len(h) == 0:
         return arn
-    price = PRICES[instance]
-    billable = hours * 3600 * (0.7 if spot else 1.0)
-    usage = f"{RC}-TrSpt:{instance}" if spot else f"{RC}-Train:{instance}"  # TrSpt: AWS CUDOS dashboard
     bill_tags = tags if billing_tags is None else billing_tags
+    _training_charges(acct, a, arn, h, instance, count, hours, spot, bill_tags)
+    if warm_pool_hours:
+        _warm_pool_charge(acct, a, arn, instance, count, start_hour + hours, warm_pool_hours, bill_tags)
+    _training_job_records(acct, a, name, arn, start_hour, hours, instance, count, tags, spot, experiment, tuning_arn, role, warm_pool_hours)
+    return arn
+
+
+def _training_charges(
+    acct: Account,
+    a: tuple[str, str],
+    arn: str,
+    h: np.ndarray,
+    instance: str,
+    count: int,
+    hours: int,
+    spot: bool,
+    bill_tags: dict[str, str],
+) -> None:
+    """Instance hours (on-demand or spot) and the job's ML storage."""
+    price = PRICES[instance]
+    usage = f"{RC}-TrSpt:{instance}" if spot else f"{RC}-Train:{instance}"  # TrSpt: AWS CUDOS dashboard
     acct.charge(
         tags=bill_tags,
         hours=h,
@@ -65,21 +83,47 @@ def _training_job(
         resource_id=arn,
         resource_type="TrainingJob",
     )
-    if warm_pool_hours:
-        wp = acct.within(np.arange(start_hour + hours, start_hour + hours + warm_pool_hours))
-        acct.charge(
-            tags=bill_tags,
-            hours=wp,
-            quantity=float(count),
-            unit_price=price,
-            sub_account=a,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-TrainWarmPool:{instance}",
-            description=f"${price} per Training Warm Pool Instance Hour ({instance})",
-            resource_id=arn,
-            resource_type="TrainingJob",
-        )
+
+
+def _warm_pool_charge(
+    acct: Account, a: tuple[str, str], arn: str, instance: str, count: int, pool_start: int, warm_pool_hours: int, bill_tags: dict[str, str]
+) -> None:
+    """Instance hours a warm pool keeps after the job."""
+    price = PRICES[instance]
+    wp = acct.within(np.arange(pool_start, pool_start + warm_pool_hours))
+    acct.charge(
+        tags=bill_tags,
+        hours=wp,
+        quantity=float(count),
+        unit_price=price,
+        sub_account=a,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-TrainWarmPool:{instance}",
+        description=f"${price} per Training Warm Pool Instance Hour ({instance})",
+        resource_id=arn,
+        resource_type="TrainingJob",
+    )
+
+
+def _training_job_records(
+    acct: Account,
+    a: tuple[str, str],
+    name: str,
+    arn: str,
+    start_hour: int,
+    hours: int,
+    instance: str,
+    count: int,
+    tags: dict[str, str],
+    spot: bool,
+    experiment: str | None,
+    tuning_arn: str | None,
+    role: str,
+    warm_pool_hours: int,
+) -> None:
+    """The job as the weekly run after it ended read it, with its tags and experiment."""
+    billable = hours * 3600 * (0.7 if spot else 1.0)
     end = start_hour + hours
     snap = acct.job_snapshot(end)
     model = tags.get("ml:model", name.rsplit("-", 2)[0])
@@ -114,43 +158,51 @@ def _training_job(
     )
     acct.tag(snap, a, arn, tags)
     if experiment:
-        tc = f"{name}-aws-training-job"
-        acct.record(
-            "trial_components",
-            snap,
-            a,
-            TrialComponentsRow(
-                trial_component_name=tc,
-                trial_component_arn=acct.arn(a, "experiment-trial-component", tc),
-                source_arn=arn,
-                source_type="SageMakerTrainingJob",
-                trial_name=f"{experiment}-trial-{start_hour}",
-                experiment_name=experiment,
-                creation_time=acct.ts(start_hour),
-            ),
-        )
-        acct.record(
-            "trials",
-            snap,
-            a,
-            TrialsRow(
-                trial_name=f"{experiment}-trial-{start_hour}",
-                trial_arn=acct.arn(a, "experiment-trial", f"{experiment}-trial-{start_hour}"),
-                experiment_name=experiment,
-                creation_time=acct.ts(start_hour),
-            ),
-        )
-    return arn
+        _experiment_records(acct, a, name, arn, start_hour, snap, experiment)
 
 
-def _training(acct: Account) -> None:
+def _experiment_records(acct: Account, a: tuple[str, str], name: str, arn: str, start_hour: int, snap: date, experiment: str) -> None:
+    """The trial component and trial SageMaker Experiments keep for the job."""
+    tc = f"{name}-aws-training-job"
+    acct.record(
+        "trial_components",
+        snap,
+        a,
+        TrialComponentsRow(
+            trial_component_name=tc,
+            trial_component_arn=acct.arn(a, "experiment-trial-component", tc),
+            source_arn=arn,
+            source_type="SageMakerTrainingJob",
+            trial_name=f"{experiment}-trial-{start_hour}",
+            experiment_name=experiment,
+            creation_time=acct.ts(start_hour),
+        ),
+    )
+    acct.record(
+        "trials",
+        snap,
+        a,
+        TrialsRow(
+            trial_name=f"{experiment}-trial-{start_hour}",
+            trial_arn=acct.arn(a, "experiment-trial", f"{experiment}-trial-{start_hour}"),
+            experiment_name=experiment,
+            creation_time=acct.ts(start_hour),
+        ),
+    )
+
+
+def add_training(acct: Account) -> None:
+    experiments: set[str] = set()
+    _fraud_training(acct, experiments)
+    _recsys_training(acct)
+    _nlp_training(acct, experiments)
+    _experiments_landed(acct, experiments)
+
+
+def _fraud_training(acct: Account, experiments: set[str]) -> None:
+    """fraud-xgb on demand (a spot candidate) and fraud-gnn on managed spot."""
     d, s = acct.dev, acct.sfx
     rng = acct.noise("fraud-xgb-train")
-    studio = {
-        "sagemaker:domain-arn": acct.arn(d, "domain", "d-demo0001" + s),
-        "sagemaker:user-profile-arn": acct.arn(d, "user-profile", f"d-demo0001{s}/carol"),
-    }
-    experiments = set()
     for day in range(0, acct.hours // 24, 3):  # fraud-xgb: on-demand, checkpointed: a spot candidate
         _training_job(
             acct,
@@ -176,6 +228,11 @@ def _training(acct: Account) -> None:
             {"ml:team": "fraud", "ml:model": "fraud-gnn", "ml:experiment": "gnn-v2", "ml:environment": "training"},
             spot=True,
         )
+
+
+def _recsys_training(acct: Account) -> None:
+    """recsys-two-tower (legacy Environment key), a large p4d run, and a tuning job."""
+    d, s = acct.dev, acct.sfx
     for day in range(2, acct.hours // 24, 7):  # recsys-two-tower: legacy `Environment` key (drift)
         _training_job(
             acct,
@@ -218,6 +275,15 @@ def _training(acct: Account) -> None:
         ),
     )
     acct.tag(snap, d, tuning_arn, {"ml:team": "recsys", "ml:model": "recsys-ranker", "ml:experiment": "ranker-hpo", "ml:environment": "training"})
+
+
+def _nlp_training(acct: Account, experiments: set[str]) -> None:
+    """nlp-summarizer fine-tuning from Studio and nlp-sentiment with a warm pool."""
+    d, s = acct.dev, acct.sfx
+    studio = {
+        "sagemaker:domain-arn": acct.arn(d, "domain", "d-demo0001" + s),
+        "sagemaker:user-profile-arn": acct.arn(d, "user-profile", f"d-demo0001{s}/carol"),
+    }
     for day in range(0, acct.hours // 24, 5):  # nlp-summarizer from Studio: only Studio auto-tags; carol's profile knows the team
         _training_job(
             acct,
@@ -243,6 +309,10 @@ def _training(acct: Account) -> None:
             {"ml:team": "nlp", "ml:model": "nlp-sentiment", "ml:experiment": "sentiment-distil", "ml:environment": "training"},
             warm_pool_hours=1,
         )
+
+
+def _experiments_landed(acct: Account, experiments: set[str]) -> None:
+    d = acct.dev
     for e in sorted(experiments):
         acct.record(
             "experiments",
