@@ -16,39 +16,9 @@ variants as (
 
 ),
 
-invocations as (
+model_invocations as (
 
-    select * from {{ ref('int_endpoint_invocations_hourly') }}
-
-),
-
-components as (
-
-    select * from {{ ref('stg_sagemaker__inference_components') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('stg_focus__billing_periods') }}
-
-),
-
-invocation_buckets as (
-
-    -- the invocations of the same charge period as the cost rows: the day for HOURLY and
-    -- DAILY exports, the whole billing period for a MONTHLY one (whose rows start on the 1st)
-    select
-        invocations.*,
-        case
-            when periods.export_granularity = 'MONTHLY' then cast(periods.billing_period_start as date)
-            else cast(invocations.period_start as date)
-        end as charge_date
-    from invocations
-    inner join periods
-        on
-            invocations.period_start >= periods.billing_period_start
-            and invocations.period_start < periods.billing_period_end
+    select * from {{ ref('int_endpoint_invocations_resolved') }}
 
 ),
 
@@ -81,38 +51,6 @@ endpoint_kinds as (
         min(region) as region
     from variants
     group by endpoint_key
-
-),
-
-model_invocations as (
-
-    -- invocations per model: InvocationsPerModel, components' models, variants' models
-    select
-        invocations.endpoint_name,
-        invocations.account_id,
-        invocations.region,
-        invocations.charge_date,
-        coalesce(invocations.target_model_name, components.model_name, variants.model_name) as model_name,
-        sum(invocations.invocations) as invocations
-    from invocation_buckets as invocations
-    left join components
-        on
-            invocations.inference_component_name = components.inference_component_name
-            and invocations.account_id = components.account_id
-            and invocations.region = components.region
-    left join variants
-        on
-            invocations.endpoint_name = variants.endpoint_name
-            and invocations.variant_name = variants.variant_name
-            and invocations.account_id = variants.account_id
-            and invocations.region = variants.region
-            and invocations.target_kind = 'variant'
-    group by
-        invocations.endpoint_name,
-        invocations.account_id,
-        invocations.region,
-        invocations.charge_date,
-        coalesce(invocations.target_model_name, components.model_name, variants.model_name)
 
 ),
 
