@@ -177,3 +177,16 @@ def test_every_macro_is_documented_with_its_arguments(manifest: dict[str, Any]) 
             wrong.append(f"{name}: arguments {arguments}, documented {list(documented)}")
         wrong += [f"{name}.{a}: argument without a description" for a, d in documented.items() if not d.strip()]
     assert not wrong, wrong
+
+
+def test_every_source_and_seed_is_documented_with_its_columns(manifest: dict[str, Any]) -> None:
+    wrong = []
+    nodes = [*manifest["sources"].values(), *(n for n in manifest["nodes"].values() if n["resource_type"] == "seed")]
+    for node in nodes:
+        label = f"{node['resource_type']} {node.get('source_name', '')}{'.' if node.get('source_name') else ''}{node['name']}"
+        if not node.get("description", "").strip():
+            wrong.append(f"{label}: no description")
+        if not node["columns"]:
+            wrong.append(f"{label}: no column declared")
+        wrong += [f"{label}.{c}: no description" for c, col in node["columns"].items() if not col.get("description", "").strip()]
+    assert not wrong, wrong
