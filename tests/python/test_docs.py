@@ -21,7 +21,7 @@ def documented() -> dict[str, dict[str, str]]:
 
 def test_every_mart_and_column_is_documented(demo_build: DbtResult) -> None:
     docs = documented()
-    marts = [p.stem for p in (PROJECT / "models" / "marts").glob("*.sql")] + [p.stem for p in (PROJECT / "models" / "marts").glob("*.py")]
+    marts = [p.stem for p in (PROJECT / "models" / "marts").rglob("*.sql")] + [p.stem for p in (PROJECT / "models" / "marts").rglob("*.py")]
     missing = []
     for mart in marts:
         assert mart in docs, f"{mart} has no entry in _marts__models.yml"

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-MARTS = Path(__file__).resolve().parents[2] / "models" / "marts"
+MARTS = Path(__file__).resolve().parents[2] / "models" / "marts" / "reports"
 
 
 def load(name: str) -> ModuleType:
