@@ -61,6 +61,9 @@ def test_models_are_named_for_their_layer(manifest: dict[str, Any]) -> None:
         layer = Path(node["original_file_path"]).parts[1]
         if not node["name"].startswith(LAYER_PREFIXES[layer]):
             wrong.append(f"{node['original_file_path']}: expected a name starting with {' or '.join(LAYER_PREFIXES[layer])}")
+        # an intermediate model says what it does: int_<entity>s_<verb>s (a past participle)
+        if layer == "intermediate" and not re.search(r"_[a-z]+(ed|ized|en|read|spread)$", node["name"]):
+            wrong.append(f"{node['name']}: an intermediate name ends with what it does (int_<entity>s_<verb>ed)")
     assert not wrong, wrong
 
 

@@ -6,7 +6,7 @@
 }}
 {%- set idle_policy = validate_var_choice('shared_idle_policy', ['separate', 'proportional']) -%}
 {%- set ic_split = validate_var_choice('inference_component_split', ['reserved_capacity', 'invocations']) -%}
--- depends_on: {{ ref('int_endpoint_invocations_hourly') }}
+-- depends_on: {{ ref('int_endpoint_invocations_aggregated') }}
 -- Allocation targets and weights for the charge rows of inference-component endpoints: the
 -- components by reserved capacity (copies x accelerators, else CPU cores, else memory, for the
 -- share of the covered charge period each existed), or by invocations (var
@@ -38,7 +38,7 @@ variants as (
     -- used in the invocations branch below (sqlfluff lints the branches apart)
     invocations as (  -- noqa: ST03
 
-        select * from {{ ref('int_endpoint_invocations_hourly') }}
+        select * from {{ ref('int_endpoint_invocations_aggregated') }}
 
     ),
 {% endif %}

@@ -12,7 +12,7 @@ variants as (
 
 invocations as (
 
-    select * from {{ ref('int_endpoint_invocations_hourly') }}
+    select * from {{ ref('int_endpoint_invocations_aggregated') }}
 
 ),
 

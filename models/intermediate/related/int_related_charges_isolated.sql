@@ -17,7 +17,7 @@ model_references as (
     select distinct
         reference_kind,
         reference_name
-    from {{ ref('int_ml_model_references') }}
+    from {{ ref('int_ml_model_references_collected') }}
 
 ),
 

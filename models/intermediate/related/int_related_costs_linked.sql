@@ -34,7 +34,7 @@ period_versions as (
 
 model_references as (
 
-    select * from {{ ref('int_ml_model_references') }}
+    select * from {{ ref('int_ml_model_references_collected') }}
     where model != 'unattributed'
 
 ),

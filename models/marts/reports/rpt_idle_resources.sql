@@ -21,7 +21,7 @@ costs as {{ not_materialized() }} (
 
 invocations as (
 
-    select * from {{ ref('int_endpoint_invocations_hourly') }}
+    select * from {{ ref('int_endpoint_invocations_aggregated') }}
 
 ),
 
