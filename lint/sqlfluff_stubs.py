@@ -57,6 +57,10 @@ BODIES: dict[str, str] = {
         "endpoint_charges as (select charges.charge_id from {{ charges }} as charges cross join {{ matches }} "
         "cross join {{ variants }} cross join {{ periods }} where charges.kind = '{{ kind }}'),"
     ),
+    "component_reservations_ctes": (
+        "component_reservations as (select endpoint_charges.charge_id from {{ endpoint_charges }} as endpoint_charges "
+        "cross join {{ components }} cross join {{ instance_types }}),"
+    ),
     "attribution_key_columns": "lower({{ normalized_key }}) as attribution_key, {{ raw_key }} is not null as is_canonical_key",
     "tag_key_required_condition": "(required_key is not null)",
     "hash_columns": "hash({{ columns | join(', ') }})",
