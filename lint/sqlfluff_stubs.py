@@ -61,6 +61,13 @@ BODIES: dict[str, str] = {
         "component_reservations as (select endpoint_charges.charge_id from {{ endpoint_charges }} as endpoint_charges "
         "cross join {{ components }} cross join {{ instance_types }}),"
     ),
+    "idle_endpoint_findings_ctes": (
+        "endpoint_findings as (select window_quantities.resource_key from {{ window_quantities }} as window_quantities "
+        "cross join {{ covered_costs }} cross join {{ invocations }}),"
+    ),
+    "always_on_findings_ctes": (
+        "dev_findings as (select window_quantities.resource_key from {{ window_quantities }} as window_quantities cross join {{ window_costs }}),"
+    ),
     "attribution_key_columns": "lower({{ normalized_key }}) as attribution_key, {{ raw_key }} is not null as is_canonical_key",
     "tag_key_required_condition": "(required_key is not null)",
     "hash_columns": "hash({{ columns | join(', ') }})",
