@@ -68,6 +68,12 @@ BODIES: dict[str, str] = {
     "always_on_findings_ctes": (
         "dev_findings as (select window_quantities.resource_key from {{ window_quantities }} as window_quantities cross join {{ window_costs }}),"
     ),
+    "s3_bucket_targets_ctes": ("bucket_targets as (select related.charge_id from {{ related }} as related cross join {{ model_references }}),"),
+    "ecr_repository_targets_ctes": (
+        "repository_targets as (select related.charge_id from {{ related }} as related "
+        "cross join {{ model_references }} cross join {{ period_models }}),"
+    ),
+    "cloudwatch_log_targets_ctes": ("log_targets as (select related.charge_id from {{ related }} as related cross join {{ attributed }}),"),
     "attribution_key_columns": "lower({{ normalized_key }}) as attribution_key, {{ raw_key }} is not null as is_canonical_key",
     "tag_key_required_condition": "(required_key is not null)",
     "hash_columns": "hash({{ columns | join(', ') }})",
