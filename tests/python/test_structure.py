@@ -48,6 +48,8 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    # a yml key given twice is silently overwritten by the second: refuse it
+    assert "DuplicateYAMLKeys" not in proc.stdout + proc.stderr, proc.stdout[-3000:]
     return json.loads((work / "target" / "manifest.json").read_text())
 
 
