@@ -32,8 +32,13 @@ class DbtResult:
             return con.execute(sql, params or []).fetchall()
 
 
-def run_dbt(args: list[str], landing: Path, workdir: Path, extra_env: dict[str, str] | None = None) -> DbtResult:
-    """Run `dbt <args>` on `landing` with a warehouse, target and logs under `workdir`."""
+def run_dbt(args: list[str], landing: Path, workdir: Path, extra_env: dict[str, str] | None = None, *, unit_tests: bool = False) -> DbtResult:
+    """Run `dbt <args>` on `landing` with a warehouse, target and logs under `workdir`.
+
+    dbt's unit tests do not read the landing folder: `demo_build` runs them (unit_tests=True);
+    every other `dbt build` here leaves them out, which saves about 8 s of CI per build."""
+    if args[:1] == ["build"] and not unit_tests:
+        args = [*args, "--exclude", "test_type:unit"]
     workdir.mkdir(parents=True, exist_ok=True)
     profiles = workdir / "profiles"
     profiles.mkdir(exist_ok=True)
@@ -71,7 +76,7 @@ def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
     """`dbt build` (models, seeds, data tests, unit tests) on the demo landing folder."""
-    result = run_dbt(["build"], demo_landing, tmp_path_factory.mktemp("demo_build"))
+    result = run_dbt(["build"], demo_landing, tmp_path_factory.mktemp("demo_build"), unit_tests=True)
     assert result.returncode == 0, result.output[-5000:]
     return result
 
