@@ -10,12 +10,24 @@ export ML_COST_LANDING   ?= $(CURDIR)/data/landing
 export ML_COST_WAREHOUSE ?= $(CURDIR)/warehouse/ml_cost.duckdb
 export DBT_PROFILES_DIR  ?= $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS = false
+export ML_COST_TARGET        ?= duckdb
+export ML_COST_EXPORT_CATALOG ?= $(CURDIR)/warehouse/export_catalog
+export ML_COST_SPARK_DIR     ?= $(CURDIR)/warehouse/spark
+export ML_COST_PUBLISH       ?= $(CURDIR)/warehouse/published
+export SPARK_LOCAL_IP        ?= 127.0.0.1
 
-.PHONY: help setup demo demo-data build test test-python lint typecheck extract governance bench clean
+SPARK_VENV  ?= .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed
+ATHENA_VENV ?= .venv-athena
+ATHENA_STAMP := $(ATHENA_VENV)/.installed
+
+.PHONY: help setup demo demo-data build build-duckdb build-spark spark-setup athena-setup publish publish-duckdb publish-spark test test-python test-spark lint typecheck extract governance bench clean
 
 help:
 	@echo "make demo     demo landing folder + dbt build into $(ML_COST_WAREHOUSE) + summary"
-	@echo "make build    dbt build on \$$ML_COST_LANDING"
+	@echo "make build    dbt build on \$$ML_COST_LANDING (ML_COST_TARGET=spark: on local Spark)"
+	@echo "make publish  each mart as Parquet under \$$ML_COST_PUBLISH (default warehouse/published/)"
+	@echo "make test-spark  the demo on Spark, reconciled with DuckDB (part of make test)"
 	@echo "make test     ruff, sqlfluff, mypy, pytest (dbt builds on the demo and test fixtures)"
 	@echo "make extract  land SageMaker metadata and CloudWatch metrics from AWS"
 	@echo "make governance  write the tag-policy and SCP JSON to governance/out/"
@@ -41,8 +53,43 @@ demo: demo-data
 	$(DBT) build
 	$(PY) -m ml_cost_tools.summary --warehouse "$(ML_COST_WAREHOUSE)"
 
-build: setup
+build: build-$(ML_COST_TARGET)
+
+build-duckdb: setup
 	$(DBT) build
+
+# Spark (docs/engines.md): the export catalog (which files count, their columns) is made by
+# the same Python as on DuckDB, then the landing folder is registered as tables, then dbt.
+$(SPARK_STAMP): requirements-spark.txt exports/pyproject.toml
+	test -x $(SPARK_VENV)/bin/python || python3 -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	$(SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e exports
+	touch $(SPARK_STAMP)
+
+spark-setup: $(SPARK_STAMP) profiles.yml
+	@mkdir -p "$(ML_COST_SPARK_DIR)"
+
+build-spark: spark-setup
+	$(SPARK_VENV)/bin/ml-cost-export-catalog --landing "$(ML_COST_LANDING)" --out "$(ML_COST_EXPORT_CATALOG)"
+	$(SPARK_VENV)/bin/dbt run-operation register_sources
+	$(SPARK_VENV)/bin/dbt build $(DBT_ARGS)
+
+$(ATHENA_STAMP): requirements-athena.txt
+	test -x $(ATHENA_VENV)/bin/python || python3 -m venv $(ATHENA_VENV)
+	$(ATHENA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-athena.txt
+	touch $(ATHENA_STAMP)
+
+athena-setup: $(ATHENA_STAMP)
+
+publish: publish-$(ML_COST_TARGET)
+
+publish-duckdb: setup
+	@mkdir -p "$(ML_COST_PUBLISH)"
+	$(DBT) run-operation publish_marts
+
+publish-spark: spark-setup
+	@mkdir -p "$(ML_COST_PUBLISH)"
+	$(SPARK_VENV)/bin/dbt run-operation publish_marts
 
 extract: setup
 	$(VENV)/bin/ml-cost-extract --landing "$(ML_COST_LANDING)" $(EXTRACT_ARGS)
@@ -54,6 +101,7 @@ lint: setup
 	$(VENV)/bin/ruff check extract exports demo tools lint tests models $(wildcard bench)
 	$(VENV)/bin/ruff format --check extract exports demo tools lint tests models $(wildcard bench)
 	$(PY) lint/sqlfluff_stubs.py --check
+	$(PY) lint/macro_docs.py --check
 	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
 
 typecheck: setup
@@ -63,7 +111,11 @@ test-python: setup
 	$(PY) -m ml_cost_tools.dbt_codegen --check .
 	$(VENV)/bin/pytest -q tests/python
 
-test: setup lint typecheck test-python
+# Spark reconciliation and Athena compile check (docs/engines.md); part of make test.
+test-spark: setup spark-setup athena-setup
+	$(VENV)/bin/pytest -q tests/engines
+
+test: setup lint typecheck test-python test-spark
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)

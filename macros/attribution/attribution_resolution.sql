@@ -36,12 +36,20 @@
             attribution_key,
             attribution_value,
             attribution_source
-        from candidates
-        where attribution_value is not null and trim(attribution_value) != ''
-        qualify row_number() over (
-                partition by context_id, attribution_key
-                order by precedence asc, attribution_source asc, attribution_value asc
-            ) = 1
+        from (
+            select
+                context_id,
+                attribution_key,
+                attribution_value,
+                attribution_source,
+                row_number() over (
+                    partition by context_id, attribution_key
+                    order by precedence asc, attribution_source asc, attribution_value asc
+                ) as candidate_rank
+            from candidates
+            where attribution_value is not null and trim(attribution_value) != ''
+        ) as ranked_candidates
+        where candidate_rank = 1
 
     ),
 

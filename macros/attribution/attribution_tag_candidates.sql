@@ -12,12 +12,19 @@
             resource_key,
             attribution_key,
             tag_value
-        from {{ resource_tags }} as resource_tags
-        where attribution_key is not null
-        qualify row_number() over (
-                partition by resource_key, attribution_key
-                order by is_canonical_key desc, tag_key asc
-            ) = 1
+        from (
+            select
+                resource_key,
+                attribution_key,
+                tag_value,
+                row_number() over (
+                    partition by resource_key, attribution_key
+                    order by is_canonical_key desc, tag_key asc
+                ) as key_rank
+            from {{ resource_tags }} as resource_tags
+            where attribution_key is not null
+        ) as ranked_key_values
+        where key_rank = 1
 
     ),
 

@@ -5,6 +5,10 @@
 {%- endmacro %}
 
 {% macro default__json_to_string_map(expr) -%}
+    {{ not_supported('json_to_string_map') }}
+{%- endmacro %}
+
+{% macro athena__json_to_string_map(expr) -%}
     cast(json_parse({{ expr }}) as map(varchar, varchar))
 {%- endmacro %}
 
@@ -20,7 +24,13 @@
     {{ return(adapter.dispatch('string_map_type', 'ml_cost')()) }}
 {%- endmacro %}
 
-{% macro default__string_map_type() -%}map(varchar, varchar){%- endmacro %}
+{% macro default__string_map_type() -%}
+    {{ not_supported('string_map_type') }}
+{%- endmacro %}
+
+{% macro athena__string_map_type() -%}map(varchar, varchar){%- endmacro %}
+
+{% macro duckdb__string_map_type() -%}map(varchar, varchar){%- endmacro %}
 
 {% macro spark__string_map_type() -%}map<string, string>{%- endmacro %}
 
@@ -30,6 +40,10 @@
 {%- endmacro %}
 
 {% macro default__map_entries_from(relation, map_col, key_alias, value_alias) -%}
+    {{ not_supported('map_entries_from') }}
+{%- endmacro %}
+
+{% macro athena__map_entries_from(relation, map_col, key_alias, value_alias) -%}
     {{ relation }} cross join unnest({{ map_col }}) as entries ({{ key_alias }}, {{ value_alias }})
 {%- endmacro %}
 
@@ -47,15 +61,26 @@
     {{ relation }} lateral view explode({{ map_col }}) entries as {{ key_alias }}, {{ value_alias }}
 {%- endmacro %}
 
-{#- A JSON array of strings as an array value, for `cross join unnest(...)`. -#}
-{% macro json_string_array(expr) -%}
-    {{ return(adapter.dispatch('json_string_array', 'ml_cost')(expr)) }}
+{#-
+    A from-clause item with one row per element of a JSON array of strings (`json_expr`, a
+    column of `relation`), the element as `alias`; rows with an empty array vanish.
+-#}
+{% macro json_array_elements_from(relation, json_expr, alias) -%}
+    {{ return(adapter.dispatch('json_array_elements_from', 'ml_cost')(relation, json_expr, alias)) }}
 {%- endmacro %}
 
-{% macro default__json_string_array(expr) -%}
-    cast(json_parse({{ expr }}) as array(varchar))
+{% macro default__json_array_elements_from(relation, json_expr, alias) -%}
+    {{ not_supported('json_array_elements_from') }}
 {%- endmacro %}
 
-{% macro duckdb__json_string_array(expr) -%}
-    cast(json({{ expr }}) as varchar[])
+{% macro athena__json_array_elements_from(relation, json_expr, alias) -%}
+    {{ relation }} cross join unnest(cast(json_parse({{ json_expr }}) as array(varchar))) as elements ({{ alias }})
+{%- endmacro %}
+
+{% macro duckdb__json_array_elements_from(relation, json_expr, alias) -%}
+    {{ relation }} cross join unnest(cast(json({{ json_expr }}) as varchar[])) as elements ({{ alias }})
+{%- endmacro %}
+
+{% macro spark__json_array_elements_from(relation, json_expr, alias) -%}
+    {{ relation }} lateral view explode(from_json({{ json_expr }}, 'array<string>')) elements as {{ alias }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Which FOCUS files count and how they are opened (DuckDB). -#}
+{#- Which FOCUS files count (every engine) and how DuckDB opens them. -#}
 
 {% macro focus_root() -%}
     {{ return(landing_path() ~ '/focus') }}
@@ -14,24 +14,13 @@
     {%- endif -%}
     {%- set query = "select file_path from " ~ ref('base_focus__export_files') ~ " where is_selected" -%}
     {%- if delivery_keys is not none -%}
-        {%- set query = query ~ " and delivery_key in (select unnest(" ~ sql_string_list(delivery_keys) ~ "))" -%}
+        {%- set query = query ~ " and delivery_key in (" ~ sql_in_list(delivery_keys) ~ ")" -%}
     {%- endif -%}
-    {{ return(run_query(query ~ ' order by file_path').columns[0].values() | list) }}
+    {{ return(query_values(query ~ ' order by file_path')) }}
 {%- endmacro %}
 
-{#-
-    Delivery key -> signature of every selected delivery in the landing, or none where the
-    export is a table (other adapters): incremental models then read every delivery.
--#}
+{#- Delivery key -> signature of every selected delivery in the landing (every engine). -#}
 {% macro focus_delivery_signatures() -%}
-    {{ return(adapter.dispatch('focus_delivery_signatures', 'ml_cost')()) }}
-{%- endmacro %}
-
-{% macro default__focus_delivery_signatures() -%}
-    {{ return(none) }}
-{%- endmacro %}
-
-{% macro duckdb__focus_delivery_signatures() -%}
     {%- set result = {} -%}
     {%- if execute -%}
         {%- set query -%}
@@ -42,6 +31,11 @@
         {%- endfor -%}
     {%- endif -%}
     {{ return(result) }}
+{%- endmacro %}
+
+{#- Quoted, comma-separated string literals for `in (...)` (every engine). -#}
+{% macro sql_in_list(values) -%}
+    {%- for value in values -%}{{ sql_quote(value) }}{{ ', ' if not loop.last }}{%- endfor -%}
 {%- endmacro %}
 
 {% macro sql_string_list(values) -%}

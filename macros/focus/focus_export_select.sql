@@ -25,24 +25,6 @@
     {{ return(adapter.dispatch('focus_export_select', 'ml_cost')(delivery_keys)) }}
 {%- endmacro %}
 
-{#- On Athena or Spark the export is a table (Glue / Hive) registered as source focus.charges. -#}
-{% macro default__focus_export_select(delivery_keys) -%}
-    select
-    {%- for column in focus_columns() %}
-        {{ column.name }} as {{ column.alias }},
-    {%- endfor %}
-        cast(null as varchar) as source_file,
-        cast(null as varchar) as source_row_key,
-        'table' as source_format,
-        cast(BillingPeriodStart as varchar) as delivery_key,
-        cast(null as timestamp) as delivered_at,
-        cast(BillingPeriodStart as varchar) as delivery_signature
-    from {{ source('focus', 'charges') }}
-    {%- if delivery_keys is not none %}
-    where cast(BillingPeriodStart as varchar) in ({{ "'" ~ (delivery_keys | join("', '")) ~ "'" if delivery_keys else 'null' }})
-    {%- endif %}
-{%- endmacro %}
-
 {% macro duckdb__focus_export_select(delivery_keys) -%}
     {#- referenced on every parse, so dbt builds the file selection first -#}
     {%- set export_files = ref('base_focus__export_files') -%}

@@ -8,7 +8,7 @@
     {%- set problems = [] -%}
     {%- set sizes = run_query(
         "select file_path, size_bytes from " ~ ref('base_focus__export_files')
-        ~ " where file_path in (select unnest(" ~ sql_string_list(files) ~ "))") -%}
+        ~ " where file_path in (" ~ sql_in_list(files) ~ ")") -%}
     {%- for row in sizes.rows if row['size_bytes'] == 0 -%}
         {%- do problems.append(row['file_path'] ~ ": the file is empty (0 bytes); expected a FOCUS export with a header row") -%}
     {%- endfor -%}

@@ -36,7 +36,7 @@
         | first -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
-        {%- do columns.append('cast(null as ' ~ column.data_type ~ ') as ' ~ column.name) -%}
+        {%- do columns.append('cast(null as ' ~ api.Column.translate_type(column.data_type) ~ ') as ' ~ column.name) -%}
     {%- endfor -%}
     select {{ columns | join(', ') }} where 1 = 0
 {%- endmacro %}
@@ -77,4 +77,39 @@
 {#- A string literal: quotes doubled, so a landing path like "Bob's exports" works. -#}
 {% macro sql_quote(value) -%}
     {{ return("'" ~ (value | string | replace("'", "''")) ~ "'") }}
+{%- endmacro %}
+
+{#-
+    The folder ml-cost-export-catalog writes the export catalog to (var export_catalog_path,
+    else env ML_COST_EXPORT_CATALOG, else warehouse/export_catalog).
+-#}
+{% macro export_catalog_path() -%}
+    {{ return((var('export_catalog_path', env_var('ML_COST_EXPORT_CATALOG', 'warehouse/export_catalog')) | string | trim).rstrip('/')) }}
+{%- endmacro %}
+
+{#- A table of the export catalog (export_files or export_file_columns): a file on DuckDB, a registered table elsewhere. -#}
+{% macro export_catalog_relation(table_name) -%}
+    {{ return(adapter.dispatch('export_catalog_relation', 'ml_cost')(table_name)) }}
+{%- endmacro %}
+
+{% macro default__export_catalog_relation(table_name) -%}
+    {{ return(source('focus', table_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__export_catalog_relation(table_name) -%}
+    {%- set relation = source('focus', table_name) -%}
+    {{ return("read_parquet(" ~ sql_quote(export_catalog_path() ~ '/' ~ table_name ~ '/*.parquet') ~ ")") }}
+{%- endmacro %}
+
+{#-
+    Config `enabled` of the SQL twins of the Python models: on where dbt cannot run Python
+    models (any engine but DuckDB), or on DuckDB with var python_models false.
+-#}
+{% macro python_twin_enabled() -%}
+    {{ return(target.type != 'duckdb' or not var('python_models')) }}
+{%- endmacro %}
+
+{#- A model's config value (set in its yml), or the default. -#}
+{% macro model_config(name, default) -%}
+    {{ return(config.get(name, default)) }}
 {%- endmacro %}

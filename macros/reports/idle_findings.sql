@@ -85,7 +85,7 @@
             cast(null as double) as off_hours,
             cast(null as double) as off_hours_cost,
             cast(null as double) as off_hours_share,
-            cast(null as varchar) as note
+            cast(null as {{ dbt.type_string() }}) as note
         from endpoint_usage
         left join endpoint_invocations on endpoint_usage.resource_key = endpoint_invocations.resource_key
         left join endpoint_cost_since on endpoint_usage.resource_key = endpoint_cost_since.resource_key
@@ -114,8 +114,8 @@
             charge_period_start,
             window_effective_cost as effective_cost,
             extract(hour from charge_period_start) not between {{ var('working_hours_start') }} and {{ var('working_hours_end') }} - 1
-            or extract(isodow from charge_period_start) in (6, 7) as is_off_hours,
-            charge_period_end - charge_period_start <= interval 1 hour as is_hourly,
+            or {{ is_weekend('charge_period_start') }} as is_off_hours,
+            {{ hours_between('charge_period_start', 'charge_period_end') }} <= 1 as is_hourly,
             export_granularity
         from {{ window_quantities }} as window_quantities
         where cost_category in ('notebook', 'studio_apps') and usage_type not like '%VolumeUsage%'
@@ -126,18 +126,14 @@
 
         -- how many off-hours the window has, to compare a resource's off-hours against
         select count(*) as off_hours_available
-        from (
-            select
-                unnest(
-                    generate_series(
-                        min(as_of_time) - interval {{ var('idle_days') }} day, min(as_of_time) - interval 1 hour, interval 1 hour
-                    )
-                ) as hour_start
-            from {{ window_costs }} as window_costs
-        ) as hours
+        from {{ hours_from(
+            '(select ' ~ dbt.dateadd('day', -var('idle_days'), 'min(as_of_time)') ~ ' as window_start, min(as_of_time) as window_end from '
+            ~ window_costs ~ ')',
+            'window_start', 'window_end', 'hour_start'
+        ) }}
         where
             extract(hour from hour_start) not between {{ var('working_hours_start') }} and {{ var('working_hours_end') }} - 1
-            or extract(isodow from hour_start) in (6, 7)
+            or {{ is_weekend('hour_start') }}
 
     ),
 
@@ -165,7 +161,7 @@
             dev_usage.resource_name,
             dev_usage.resource_type,
             dev_usage.team,
-            cast(null as varchar) as models,
+            cast(null as {{ dbt.type_string() }}) as models,
             dev_usage.window_cost,
             dev_usage.window_cost / {{ var('idle_days') }} as daily_cost,
             cast(null as timestamp) as idle_since,
@@ -176,7 +172,7 @@
             cast(dev_usage.off_hours as double) as off_hours,
             dev_usage.off_hours_cost,
             dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) as off_hours_share,
-            cast(null as varchar) as note
+            cast(null as {{ dbt.type_string() }}) as note
         from dev_usage
         cross join off_hours_in_window
         where dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) >= {{ var('always_on_min_off_hours_share') }}

@@ -147,11 +147,26 @@
     {{ return(adapter.dispatch('api_tags_landed', 'ml_cost')()) }}
 {%- endmacro %}
 
+{#- Other engines: the registered sagemaker.tags table has rows. -#}
 {% macro default__api_tags_landed() -%}
-    {{ return(true) }}
+    {%- set counted = query_values("select count(*) from " ~ landing_source('sagemaker', 'tags')) -%}
+    {{ return((counted[0] if counted else 0) > 0) }}
 {%- endmacro %}
 
 {% macro duckdb__api_tags_landed() -%}
     {%- set found = run_query("select count(*) from glob(" ~ sql_quote(landing_path() ~ "/sagemaker/tags/**/*.parquet") ~ ")") -%}
     {{ return(found.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{#- The text columns of every seed of this project ({'seed', 'column'}), from their column_types. -#}
+{% macro seed_text_columns() -%}
+    {%- set checks = [] -%}
+    {%- if execute -%}
+        {%- for seed in graph.nodes.values() if seed.resource_type == 'seed' and seed.package_name == 'ml_cost' -%}
+            {%- for column, type in (seed.config.column_types or {}).items() if type == 'string' -%}
+                {%- do checks.append({'seed': seed.name, 'column': column}) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(checks) }}
 {%- endmacro %}

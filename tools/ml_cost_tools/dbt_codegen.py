@@ -23,7 +23,7 @@ AREA_DOCS = {
 
 def sql_type(t: pa.DataType) -> str:
     if pa.types.is_string(t):
-        return "varchar"
+        return "string"
     if pa.types.is_timestamp(t):
         return "timestamp"
     if pa.types.is_date(t):
@@ -35,6 +35,12 @@ def sql_type(t: pa.DataType) -> str:
     if pa.types.is_boolean(t):
         return "boolean"
     raise ValueError(f"no SQL type for {t}")
+
+
+def sql_cast_type(t: pa.DataType) -> str:
+    """The type in generated SQL: dbt's cross-database macro for text (Spark has no bare varchar)."""
+    name = sql_type(t)
+    return "{{ dbt.type_string() }}" if name == "string" else name
 
 
 def model_name(table: Table) -> str:
@@ -81,7 +87,7 @@ def models_yml(area: str) -> str:
 
 
 def staging_sql(t: Table) -> str:
-    casts = ",\n".join(f"        cast({c.name} as {sql_type(c.type)}) as {c.name}" for c in t.all_columns)
+    casts = ",\n".join(f"        cast({c.name} as {sql_cast_type(c.type)}) as {c.name}" for c in t.all_columns)
     key = ", ".join(f"'{k}'" for k in t.key)
     if len(key) > 60:
         key = "\n        " + ",\n        ".join(f"'{k}'" for k in t.key) + ",\n    "

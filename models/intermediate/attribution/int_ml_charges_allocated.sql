@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        partition_by=charge_days_partition(),
     )
 }}
 -- SageMaker charge rows split into allocation rows. A row billed to one resource
@@ -9,6 +10,7 @@
 -- weights of int_endpoint_charges_weighted. Each split's costs are cost x share,
 -- and the remainder row takes what floating point left over, so the splits of a
 -- source row always sum back to it.
+{%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) %}
 with
 
 charges as (
@@ -74,7 +76,20 @@ split_weighted as (
 split_rows as (
 
     select
-        * exclude (effective_cost, billed_cost, list_cost),
+        {%- for column in charge_columns %}
+            {{ column }},
+        {%- endfor %}
+        matched_resource_key,
+        match_method,
+        resource_role_arn,
+        allocation_target,
+        allocation_method,
+        variant_name,
+        target_model,
+        target_resource_key,
+        allocation_weight,
+        allocation_share,
+        is_remainder_row,
         {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
         {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
         {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
@@ -86,15 +101,23 @@ direct_rows as (
 
     -- a row billed to one resource keeps its cost as it is
     select
-        matched_charges.*,
+        {%- for column in charge_columns %}
+            matched_charges.{{ column }},
+        {%- endfor %}
+        matched_charges.matched_resource_key,
+        matched_charges.match_method,
+        matched_charges.resource_role_arn,
         'charge' as allocation_target,
         'direct' as allocation_method,
-        cast(null as varchar) as variant_name,
-        cast(null as varchar) as target_model,
-        cast(null as varchar) as target_resource_key,
+        cast(null as {{ dbt.type_string() }}) as variant_name,
+        cast(null as {{ dbt.type_string() }}) as target_model,
+        cast(null as {{ dbt.type_string() }}) as target_resource_key,
         1.0 as allocation_weight,
         1.0 as allocation_share,
-        true as is_remainder_row
+        true as is_remainder_row,
+        matched_charges.effective_cost,
+        matched_charges.billed_cost,
+        matched_charges.list_cost
     from matched_charges
     left join split_charge_ids on matched_charges.charge_id = split_charge_ids.charge_id
     where split_charge_ids.charge_id is null
@@ -104,7 +127,7 @@ direct_rows as (
 unioned as (
 
     select * from split_rows
-    union all by name
+    union all
     select * from direct_rows
 
 ),

@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        partition_by=charge_days_partition(),
     )
 }}
 {%- set keys = attribution_keys() -%}

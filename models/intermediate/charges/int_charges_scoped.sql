@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        partition_by=charge_days_partition(),
     )
 }}
 -- depends_on: {{ ref('base_focus__export_files') }}
@@ -67,8 +68,8 @@ final as (
 
     select
         {{ md5_hex(
-            "concat_ws('|', coalesce(billing_account_id, ''), cast(charge_date as varchar), "
-            ~ "cast(content_hash as varchar), cast(content_occurrence as varchar))"
+            "concat_ws('|', coalesce(billing_account_id, ''), cast(charge_date as " ~ dbt.type_string() ~ "), "
+            ~ "cast(content_hash as " ~ dbt.type_string() ~ "), cast(content_occurrence as " ~ dbt.type_string() ~ "))"
         ) }} as charge_id,
         {% for column in content_columns %}
             {{ column }},

@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        partition_by=charge_days_partition(),
     )
 }}
 {%- set idle_policy = validate_var_choice('shared_idle_policy', ['separate', 'proportional']) -%}
@@ -173,6 +174,7 @@ charge_versions as (
 
     select distinct
         charge_id,
+        billing_period,
         charge_day_version
     from endpoint_charges
 
@@ -182,6 +184,7 @@ final as (
 
     select
         targets.*,
+        charge_versions.billing_period,
         charge_versions.charge_day_version
     from targets
     inner join charge_versions on targets.charge_id = charge_versions.charge_id

@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        partition_by=charge_days_partition(),
     )
 }}
 -- Allocation targets and weights for the charge rows of A/B (multi-variant) endpoints: the
@@ -91,6 +92,7 @@ charge_versions as (
 
     select distinct
         charge_id,
+        billing_period,
         charge_day_version
     from endpoint_charges
 
@@ -100,6 +102,7 @@ final as (
 
     select
         targets.*,
+        charge_versions.billing_period,
         charge_versions.charge_day_version
     from targets
     inner join charge_versions on targets.charge_id = charge_versions.charge_id

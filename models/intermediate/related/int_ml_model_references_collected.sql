@@ -54,11 +54,10 @@ uris as (
     from training_jobs
     union all
     select
-        lower(training_jobs.training_job_arn) as resource_key,
-        inputs.uri,
+        lower(training_job_arn) as resource_key,
+        uri,
         'dataset' as uri_kind
-    from training_jobs
-    cross join unnest({{ json_string_array("coalesce(training_jobs.input_s3_uris_json, '[]')") }}) as inputs (uri)
+    from {{ json_array_elements_from('training_jobs', "coalesce(input_s3_uris_json, '[]')", 'uri') }}
     union all
     select
         lower(processing_job_arn) as resource_key,

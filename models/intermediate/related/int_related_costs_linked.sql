@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days('period') }}",
+        partition_by=charge_days_partition('period'),
     )
 }}
 -- Related charges (S3, ECR, CloudWatch) linked to models, each with its allocation method:
@@ -79,7 +80,7 @@ all_targets as (
         allocation_method,
         allocation_weight,
         true as is_linked,
-        cast(null as varchar) as unlinked_reason
+        cast(null as {{ dbt.type_string() }}) as unlinked_reason
     from linked_targets
     union all
     select

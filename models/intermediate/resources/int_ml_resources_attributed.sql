@@ -43,17 +43,17 @@ contexts as (
     select
         resources.resource_key as context_id,
         resources.resource_key as subject_key,
-        cast(null as varchar) as target_resource_key,
-        cast(null as varchar) as target_model,
+        cast(null as {{ dbt.type_string() }}) as target_resource_key,
+        cast(null as {{ dbt.type_string() }}) as target_model,
         {% for key in attribution_keys() %}
-            cast(null as varchar) as billing_{{ key.column }},
+            cast(null as {{ dbt.type_string() }}) as billing_{{ key.column }},
         {% endfor %}
-        cast(null as varchar) as billing_user_profile_key,
-        cast(null as varchar) as billing_space_key,
-        cast(null as varchar) as billing_domain_key,
+        cast(null as {{ dbt.type_string() }}) as billing_user_profile_key,
+        cast(null as {{ dbt.type_string() }}) as billing_space_key,
+        cast(null as {{ dbt.type_string() }}) as billing_domain_key,
         {% for key in cost_category_keys() %}
-            cast(null as varchar) as aws_cost_category_{{ key.column }},
-            cast(null as varchar) as aws_cost_category_{{ key.column }}_name,
+            cast(null as {{ dbt.type_string() }}) as aws_cost_category_{{ key.column }},
+            cast(null as {{ dbt.type_string() }}) as aws_cost_category_{{ key.column }}_name,
         {% endfor %}
         resources.account_id as sub_account_id,
         resources.resource_name,

@@ -101,8 +101,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from tuning_jobs
     union all
@@ -125,7 +125,7 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
         instance_type,
         snapshot_date
     from transform_jobs
@@ -137,8 +137,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from endpoints
     union all
@@ -150,7 +150,7 @@ unioned as (
         region,
         creation_time,
         execution_role_arn as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from models
     union all
@@ -161,8 +161,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from inference_components
     union all
@@ -185,8 +185,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from domains
     union all
@@ -197,8 +197,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from user_profiles
     union all
@@ -209,8 +209,8 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from spaces
     union all
@@ -221,7 +221,7 @@ unioned as (
         account_id,
         region,
         creation_time,
-        cast(null as varchar) as role_arn,
+        cast(null as {{ dbt.type_string() }}) as role_arn,
         instance_type,
         snapshot_date
     from apps
@@ -234,7 +234,7 @@ unioned as (
         region,
         creation_time,
         role_arn,
-        cast(null as varchar) as instance_type,
+        cast(null as {{ dbt.type_string() }}) as instance_type,
         snapshot_date
     from pipelines
 

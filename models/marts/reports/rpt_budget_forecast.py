@@ -26,7 +26,9 @@ def month_bounds(period: str) -> tuple[dt.date, dt.date]:
 
 def forecast_month_end(days: list[dt.date], costs: list[float], period: str, as_of: dt.date) -> dict[str, float]:
     """Actual to date and forecast month-end cost of ``period`` from a daily series."""
-    series = dict(zip(days, costs, strict=True))
+    series: dict[dt.date, float] = {}
+    for day, cost in zip(days, costs, strict=True):  # a day exported at two grains counts both
+        series[day] = series.get(day, 0.0) + cost
     start, end = month_bounds(period)
     last = min(as_of, end - dt.timedelta(days=1))
     actual = sum(v for d, v in series.items() if start <= d <= last)

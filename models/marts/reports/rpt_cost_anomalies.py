@@ -23,7 +23,9 @@ def score_series(days: list[dt.date], costs: list[float], z_threshold: float = 3
     """Expected value, deviation, robust z and the flag for each day of one entity's series."""
     if not days:
         return []
-    series = dict(zip(days, costs, strict=True))
+    series: dict[dt.date, float] = {}
+    for day, cost in zip(days, costs, strict=True):  # a day exported at two grains counts both
+        series[day] = series.get(day, 0.0) + cost
     first, last = min(days), max(days)
     calendar = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     # to the micro-dollar: a sum's last bits depend on the order it was added in, and a

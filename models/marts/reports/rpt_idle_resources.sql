@@ -92,7 +92,7 @@ coarse_findings as (
         min(resource_name) as resource_name,
         min(resource_type) as resource_type,
         min(team) as team,
-        cast(null as varchar) as models,
+        cast(null as {{ dbt.type_string() }}) as models,
         sum(effective_cost) as window_cost,
         sum(effective_cost) / {{ var('idle_days') }} as daily_cost,
         cast(null as timestamp) as idle_since,

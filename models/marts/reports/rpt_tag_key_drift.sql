@@ -111,7 +111,7 @@ key_drift as (
         observations.tag_source,
         required_keys.required_key,
         observations.tag_key,
-        cast(null as varchar) as tag_value,
+        cast(null as {{ dbt.type_string() }}) as tag_value,
         count(*) as occurrences,
         count(distinct observations.resource_key) as resource_count,
         sum(observations.effective_cost) as effective_cost

@@ -45,7 +45,7 @@ recent as (
     inner join periods on measured.billing_period = periods.billing_period
     cross join as_of
     where
-        measured.last_charged_at > as_of.as_of_time - interval 30 day
+        measured.last_charged_at > {{ dbt.dateadd('day', -30, 'as_of.as_of_time') }}
         and {{ tag_key_required_condition() }}
 
 ),

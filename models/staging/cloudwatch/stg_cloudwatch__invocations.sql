@@ -10,16 +10,16 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(namespace as varchar) as namespace,
-        cast(metric_name as varchar) as metric_name,
-        cast(endpoint_name as varchar) as endpoint_name,
-        cast(variant_name as varchar) as variant_name,
-        cast(inference_component_name as varchar) as inference_component_name,
-        cast(target_model as varchar) as target_model,
+        cast(namespace as {{ dbt.type_string() }}) as namespace,
+        cast(metric_name as {{ dbt.type_string() }}) as metric_name,
+        cast(endpoint_name as {{ dbt.type_string() }}) as endpoint_name,
+        cast(variant_name as {{ dbt.type_string() }}) as variant_name,
+        cast(inference_component_name as {{ dbt.type_string() }}) as inference_component_name,
+        cast(target_model as {{ dbt.type_string() }}) as target_model,
         cast(period_start as timestamp) as period_start,
         cast(invocations as double) as invocations
     from source

@@ -46,7 +46,7 @@ final as (
 
     select
         *,
-        {{ hash_columns(['billing_period', 'sum(cast(charge_day_version as hugeint)) over (partition by billing_period)']) }}
+        {{ hash_columns(['billing_period', period_fingerprint_window('charge_day_version', 'billing_period')]) }}
             as billing_period_version
     from versioned
 

@@ -10,18 +10,18 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(domain_id as varchar) as domain_id,
-        cast(user_profile_name as varchar) as user_profile_name,
-        cast(space_name as varchar) as space_name,
-        cast(app_type as varchar) as app_type,
-        cast(app_name as varchar) as app_name,
-        cast(app_arn as varchar) as app_arn,
-        cast(app_status as varchar) as app_status,
-        cast(instance_type as varchar) as instance_type,
+        cast(domain_id as {{ dbt.type_string() }}) as domain_id,
+        cast(user_profile_name as {{ dbt.type_string() }}) as user_profile_name,
+        cast(space_name as {{ dbt.type_string() }}) as space_name,
+        cast(app_type as {{ dbt.type_string() }}) as app_type,
+        cast(app_name as {{ dbt.type_string() }}) as app_name,
+        cast(app_arn as {{ dbt.type_string() }}) as app_arn,
+        cast(app_status as {{ dbt.type_string() }}) as app_status,
+        cast(instance_type as {{ dbt.type_string() }}) as instance_type,
         cast(creation_time as timestamp) as creation_time
     from source
 

@@ -10,14 +10,14 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(domain_id as varchar) as domain_id,
-        cast(domain_name as varchar) as domain_name,
-        cast(domain_arn as varchar) as domain_arn,
-        cast(domain_status as varchar) as domain_status,
+        cast(domain_id as {{ dbt.type_string() }}) as domain_id,
+        cast(domain_name as {{ dbt.type_string() }}) as domain_name,
+        cast(domain_arn as {{ dbt.type_string() }}) as domain_arn,
+        cast(domain_status as {{ dbt.type_string() }}) as domain_status,
         cast(creation_time as timestamp) as creation_time
     from source
 

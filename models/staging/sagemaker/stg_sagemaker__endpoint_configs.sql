@@ -10,16 +10,16 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(endpoint_config_name as varchar) as endpoint_config_name,
-        cast(endpoint_config_arn as varchar) as endpoint_config_arn,
+        cast(endpoint_config_name as {{ dbt.type_string() }}) as endpoint_config_name,
+        cast(endpoint_config_arn as {{ dbt.type_string() }}) as endpoint_config_arn,
         cast(creation_time as timestamp) as creation_time,
-        cast(variant_name as varchar) as variant_name,
-        cast(model_name as varchar) as model_name,
-        cast(instance_type as varchar) as instance_type,
+        cast(variant_name as {{ dbt.type_string() }}) as variant_name,
+        cast(model_name as {{ dbt.type_string() }}) as model_name,
+        cast(instance_type as {{ dbt.type_string() }}) as instance_type,
         cast(initial_instance_count as bigint) as initial_instance_count,
         cast(initial_variant_weight as double) as initial_variant_weight,
         cast(serverless_memory_mb as bigint) as serverless_memory_mb,

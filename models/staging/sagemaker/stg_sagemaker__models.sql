@@ -10,17 +10,17 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(model_name as varchar) as model_name,
-        cast(model_arn as varchar) as model_arn,
+        cast(model_name as {{ dbt.type_string() }}) as model_name,
+        cast(model_arn as {{ dbt.type_string() }}) as model_arn,
         cast(creation_time as timestamp) as creation_time,
-        cast(execution_role_arn as varchar) as execution_role_arn,
-        cast(container_mode as varchar) as container_mode,
-        cast(image_uri as varchar) as image_uri,
-        cast(model_data_url as varchar) as model_data_url
+        cast(execution_role_arn as {{ dbt.type_string() }}) as execution_role_arn,
+        cast(container_mode as {{ dbt.type_string() }}) as container_mode,
+        cast(image_uri as {{ dbt.type_string() }}) as image_uri,
+        cast(model_data_url as {{ dbt.type_string() }}) as model_data_url
     from source
 
 ),

@@ -10,17 +10,17 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(notebook_instance_name as varchar) as notebook_instance_name,
-        cast(notebook_instance_arn as varchar) as notebook_instance_arn,
-        cast(notebook_instance_status as varchar) as notebook_instance_status,
-        cast(instance_type as varchar) as instance_type,
+        cast(notebook_instance_name as {{ dbt.type_string() }}) as notebook_instance_name,
+        cast(notebook_instance_arn as {{ dbt.type_string() }}) as notebook_instance_arn,
+        cast(notebook_instance_status as {{ dbt.type_string() }}) as notebook_instance_status,
+        cast(instance_type as {{ dbt.type_string() }}) as instance_type,
         cast(creation_time as timestamp) as creation_time,
         cast(last_modified_time as timestamp) as last_modified_time,
-        cast(role_arn as varchar) as role_arn
+        cast(role_arn as {{ dbt.type_string() }}) as role_arn
     from source
 
 ),

@@ -10,15 +10,15 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(pipeline_execution_arn as varchar) as pipeline_execution_arn,
-        cast(step_name as varchar) as step_name,
-        cast(step_type as varchar) as step_type,
-        cast(step_status as varchar) as step_status,
-        cast(job_arn as varchar) as job_arn,
+        cast(pipeline_execution_arn as {{ dbt.type_string() }}) as pipeline_execution_arn,
+        cast(step_name as {{ dbt.type_string() }}) as step_name,
+        cast(step_type as {{ dbt.type_string() }}) as step_type,
+        cast(step_status as {{ dbt.type_string() }}) as step_status,
+        cast(job_arn as {{ dbt.type_string() }}) as job_arn,
         cast(start_time as timestamp) as start_time,
         cast(end_time as timestamp) as end_time
     from source

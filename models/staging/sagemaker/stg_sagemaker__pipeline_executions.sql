@@ -10,13 +10,13 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(pipeline_execution_arn as varchar) as pipeline_execution_arn,
-        cast(pipeline_arn as varchar) as pipeline_arn,
-        cast(pipeline_execution_status as varchar) as pipeline_execution_status,
+        cast(pipeline_execution_arn as {{ dbt.type_string() }}) as pipeline_execution_arn,
+        cast(pipeline_arn as {{ dbt.type_string() }}) as pipeline_arn,
+        cast(pipeline_execution_status as {{ dbt.type_string() }}) as pipeline_execution_status,
         cast(start_time as timestamp) as start_time
     from source
 

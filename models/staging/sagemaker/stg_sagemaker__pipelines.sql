@@ -10,13 +10,13 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(pipeline_name as varchar) as pipeline_name,
-        cast(pipeline_arn as varchar) as pipeline_arn,
-        cast(role_arn as varchar) as role_arn,
+        cast(pipeline_name as {{ dbt.type_string() }}) as pipeline_name,
+        cast(pipeline_arn as {{ dbt.type_string() }}) as pipeline_arn,
+        cast(role_arn as {{ dbt.type_string() }}) as role_arn,
         cast(creation_time as timestamp) as creation_time
     from source
 

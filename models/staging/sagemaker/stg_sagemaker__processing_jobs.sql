@@ -10,23 +10,23 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(processing_job_name as varchar) as processing_job_name,
-        cast(processing_job_arn as varchar) as processing_job_arn,
-        cast(processing_job_status as varchar) as processing_job_status,
+        cast(processing_job_name as {{ dbt.type_string() }}) as processing_job_name,
+        cast(processing_job_arn as {{ dbt.type_string() }}) as processing_job_arn,
+        cast(processing_job_status as {{ dbt.type_string() }}) as processing_job_status,
         cast(creation_time as timestamp) as creation_time,
         cast(processing_start_time as timestamp) as processing_start_time,
         cast(processing_end_time as timestamp) as processing_end_time,
-        cast(instance_type as varchar) as instance_type,
+        cast(instance_type as {{ dbt.type_string() }}) as instance_type,
         cast(instance_count as bigint) as instance_count,
-        cast(role_arn as varchar) as role_arn,
-        cast(training_job_arn as varchar) as training_job_arn,
-        cast(experiment_name as varchar) as experiment_name,
-        cast(trial_name as varchar) as trial_name,
-        cast(image_uri as varchar) as image_uri
+        cast(role_arn as {{ dbt.type_string() }}) as role_arn,
+        cast(training_job_arn as {{ dbt.type_string() }}) as training_job_arn,
+        cast(experiment_name as {{ dbt.type_string() }}) as experiment_name,
+        cast(trial_name as {{ dbt.type_string() }}) as trial_name,
+        cast(image_uri as {{ dbt.type_string() }}) as image_uri
     from source
 
 ),

@@ -10,15 +10,15 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(domain_id as varchar) as domain_id,
-        cast(space_name as varchar) as space_name,
-        cast(space_arn as varchar) as space_arn,
-        cast(space_status as varchar) as space_status,
-        cast(owner_user_profile_name as varchar) as owner_user_profile_name,
+        cast(domain_id as {{ dbt.type_string() }}) as domain_id,
+        cast(space_name as {{ dbt.type_string() }}) as space_name,
+        cast(space_arn as {{ dbt.type_string() }}) as space_arn,
+        cast(space_status as {{ dbt.type_string() }}) as space_status,
+        cast(owner_user_profile_name as {{ dbt.type_string() }}) as owner_user_profile_name,
         cast(creation_time as timestamp) as creation_time
     from source
 

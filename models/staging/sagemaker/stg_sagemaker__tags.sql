@@ -10,13 +10,13 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(resource_arn as varchar) as resource_arn,
-        cast(tag_key as varchar) as tag_key,
-        cast(tag_value as varchar) as tag_value
+        cast(resource_arn as {{ dbt.type_string() }}) as resource_arn,
+        cast(tag_key as {{ dbt.type_string() }}) as tag_key,
+        cast(tag_value as {{ dbt.type_string() }}) as tag_value
     from source
 
 ),

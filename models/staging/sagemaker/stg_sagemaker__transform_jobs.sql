@@ -10,21 +10,21 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(transform_job_name as varchar) as transform_job_name,
-        cast(transform_job_arn as varchar) as transform_job_arn,
-        cast(transform_job_status as varchar) as transform_job_status,
+        cast(transform_job_name as {{ dbt.type_string() }}) as transform_job_name,
+        cast(transform_job_arn as {{ dbt.type_string() }}) as transform_job_arn,
+        cast(transform_job_status as {{ dbt.type_string() }}) as transform_job_status,
         cast(creation_time as timestamp) as creation_time,
         cast(transform_start_time as timestamp) as transform_start_time,
         cast(transform_end_time as timestamp) as transform_end_time,
-        cast(model_name as varchar) as model_name,
-        cast(instance_type as varchar) as instance_type,
+        cast(model_name as {{ dbt.type_string() }}) as model_name,
+        cast(instance_type as {{ dbt.type_string() }}) as instance_type,
         cast(instance_count as bigint) as instance_count,
-        cast(experiment_name as varchar) as experiment_name,
-        cast(trial_name as varchar) as trial_name
+        cast(experiment_name as {{ dbt.type_string() }}) as experiment_name,
+        cast(trial_name as {{ dbt.type_string() }}) as trial_name
     from source
 
 ),

@@ -10,16 +10,16 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(trial_component_name as varchar) as trial_component_name,
-        cast(trial_component_arn as varchar) as trial_component_arn,
-        cast(source_arn as varchar) as source_arn,
-        cast(source_type as varchar) as source_type,
-        cast(trial_name as varchar) as trial_name,
-        cast(experiment_name as varchar) as experiment_name,
+        cast(trial_component_name as {{ dbt.type_string() }}) as trial_component_name,
+        cast(trial_component_arn as {{ dbt.type_string() }}) as trial_component_arn,
+        cast(source_arn as {{ dbt.type_string() }}) as source_arn,
+        cast(source_type as {{ dbt.type_string() }}) as source_type,
+        cast(trial_name as {{ dbt.type_string() }}) as trial_name,
+        cast(experiment_name as {{ dbt.type_string() }}) as experiment_name,
         cast(creation_time as timestamp) as creation_time
     from source
 

@@ -10,13 +10,13 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(tuning_job_name as varchar) as tuning_job_name,
-        cast(tuning_job_arn as varchar) as tuning_job_arn,
-        cast(tuning_job_status as varchar) as tuning_job_status,
+        cast(tuning_job_name as {{ dbt.type_string() }}) as tuning_job_name,
+        cast(tuning_job_arn as {{ dbt.type_string() }}) as tuning_job_arn,
+        cast(tuning_job_status as {{ dbt.type_string() }}) as tuning_job_status,
         cast(creation_time as timestamp) as creation_time,
         cast(end_time as timestamp) as end_time
     from source

@@ -10,14 +10,14 @@ source as (
 renamed as (
 
     select
-        cast(account_id as varchar) as account_id,
-        cast(region as varchar) as region,
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(region as {{ dbt.type_string() }}) as region,
         cast(snapshot_date as date) as snapshot_date,
         cast(extracted_at as timestamp) as extracted_at,
-        cast(domain_id as varchar) as domain_id,
-        cast(user_profile_name as varchar) as user_profile_name,
-        cast(user_profile_arn as varchar) as user_profile_arn,
-        cast(user_profile_status as varchar) as user_profile_status,
+        cast(domain_id as {{ dbt.type_string() }}) as domain_id,
+        cast(user_profile_name as {{ dbt.type_string() }}) as user_profile_name,
+        cast(user_profile_arn as {{ dbt.type_string() }}) as user_profile_arn,
+        cast(user_profile_status as {{ dbt.type_string() }}) as user_profile_status,
         cast(creation_time as timestamp) as creation_time
     from source
 

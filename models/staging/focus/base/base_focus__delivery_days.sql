@@ -1,7 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy=charge_days_strategy(),
+        partition_by=charge_days_partition('delivery'),
         on_schema_change='fail',
         pre_hook="{{ delete_stale_deliveries() }}",
     )

@@ -1,0 +1,139 @@
+"""The demo on Spark, reconciled with DuckDB (issue 16): `ML_COST_TARGET=spark make build` twice
+(the second run incremental, after a restated billing period arrives) and `make publish`,
+then every mart compared with the DuckDB build of the same landing folder: row counts, and
+totals per team, model, experiment, environment, cost category and allocation method to the
+cent; the fact table also against a plain sum of the files the manifests list.
+
+Run by `make test-spark` (part of `make test`); it needs Java 17 and installs the pinned Spark
+stack into .venv-spark/ on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import PROJECT, DbtResult, manifest_files, run_dbt, write_demo
+
+DIMENSIONS = ("team", "model", "experiment", "environment", "cost_category", "allocation_method")
+CENT = 0.005
+
+
+def make(targets: list[str], env: dict[str, str]) -> str:
+    """`make <targets>` in the project, as a user runs it; fails the test with its output."""
+    proc = subprocess.run(["make", "-s", *targets], cwd=PROJECT, env={**os.environ, **env}, capture_output=True, text=True, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-6000:]
+    return output
+
+
+def without_newest_delivery(landing: Path, target: Path) -> Path:
+    """A copy of the landing folder before its newest delivery (data and manifest) arrived."""
+    shutil.copytree(landing, target)
+    periods = sorted((target / "focus").glob("*/data/BILLING_PERIOD=*"))
+    newest = max((folder for period in periods for folder in period.iterdir() if folder.is_dir()), key=lambda f: f.name)
+    shutil.rmtree(newest)
+    shutil.rmtree(Path(str(newest).replace("/data/", "/metadata/")))
+    return target
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult, Path, Path, str]:
+    root = tmp_path_factory.mktemp("engines")
+    landing = write_demo(root / "landing")
+    earlier = without_newest_delivery(landing, root / "landing-earlier")
+    duck = run_dbt(["build"], landing, root / "duckdb")
+    assert duck.returncode == 0, duck.output[-5000:]
+    spark = {
+        "ML_COST_TARGET": "spark",
+        "ML_COST_SPARK_DIR": str(root / "spark"),
+        "ML_COST_EXPORT_CATALOG": str(root / "catalog"),
+        "ML_COST_PUBLISH": str(root / "published-spark"),
+        "DBT_TARGET_PATH": str(root / "spark-target"),
+        "DBT_LOG_PATH": str(root / "spark-logs"),
+        "DBT_ARGS": "--exclude test_type:unit",
+    }
+    make(["build"], {**spark, "ML_COST_LANDING": str(earlier)})
+    second = make(["build", "publish"], {**spark, "ML_COST_LANDING": str(landing)})
+    duck_published = root / "published-duckdb"
+    make(
+        ["publish"],
+        {
+            "ML_COST_WAREHOUSE": str(duck.warehouse),
+            "ML_COST_DUCKDB_TEMP_DIR": str(root / "duckdb" / "tmp"),
+            "ML_COST_PUBLISH": str(duck_published),
+            "DBT_TARGET_PATH": str(root / "duckdb" / "target"),
+            "DBT_LOG_PATH": str(root / "duckdb" / "logs"),
+        },
+    )
+    return landing, duck, root / "published-spark", duck_published, second
+
+
+def mart_folders(published: Path) -> dict[str, Path]:
+    return {p.name: p for p in sorted(published.iterdir()) if p.is_dir()}
+
+
+def read(folder: Path, sql: str) -> list[tuple]:
+    """Run sql over the mart published in folder, as table `mart`."""
+    con = duckdb.connect()
+    con.execute(f"create view mart as select * from read_parquet('{folder}/*.parquet')")
+    return con.execute(sql).fetchall()
+
+
+def test_publish_writes_the_same_folders_on_both_engines(builds: tuple) -> None:
+    _, duck, spark_published, duck_published, _ = builds
+    marts = {r[0] for r in duck.query("select table_name from information_schema.tables where table_schema = 'main'")}
+    assert set(mart_folders(duck_published)) == set(mart_folders(spark_published)) == marts
+
+
+def test_second_spark_run_was_incremental(builds: tuple) -> None:
+    *_, second = builds
+    assert "incremental model" in second and "Completed successfully" in second
+
+
+def test_every_mart_has_the_same_rows_and_totals_on_spark(builds: tuple) -> None:
+    _, duck, spark_published, _, _ = builds
+    differences = []
+    for name, folder in mart_folders(spark_published).items():
+        spark_count = read(folder, "select count(*) from mart")[0][0]
+        duck_count = duck.query(f"select count(*) from main.{name}")[0][0]
+        if spark_count != duck_count:
+            differences.append(f"{name}: {spark_count} rows on Spark, {duck_count} on DuckDB")
+        columns = {
+            r[0]: r[1]
+            for r in duck.query(
+                f"select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = '{name}'"
+            )
+        }
+        money = [c for c, t in columns.items() if "cost" in c and (t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"))]
+        for dimension in (d for d in DIMENSIONS if d in columns):
+            for column in money:
+                query = f"select coalesce(cast({dimension} as varchar), '(null)'), round(sum({column}), 2) from {{}} group by 1"
+                on_spark = dict(read(folder, query.format("mart")))
+                on_duckdb = dict(duck.query(query.format(f"main.{name}")))
+                for key in on_spark.keys() | on_duckdb.keys():
+                    a, b = on_spark.get(key) or 0.0, on_duckdb.get(key) or 0.0
+                    if abs(a - b) > CENT:
+                        differences.append(f"{name}.{column} for {dimension} = {key}: {a} on Spark, {b} on DuckDB")
+    assert not differences, "\n".join(differences[:40])
+
+
+def test_spark_fact_total_equals_a_plain_sum_of_the_manifest_files(builds: tuple) -> None:
+    landing, _, spark_published, _, _ = builds
+    files = [str(f) for f in manifest_files(landing)]
+    expected = dict(
+        duckdb.connect()
+        .execute(
+            f"select strftime(BillingPeriodStart, '%Y-%m'), round(sum(EffectiveCost), 2) from read_parquet({files})"
+            " where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans') group by 1"
+        )
+        .fetchall()
+    )
+    actual = dict(read(spark_published / "fct_ml_costs", "select billing_period, round(sum(effective_cost), 2) from mart group by 1"))
+    assert actual.keys() == expected.keys()
+    for period, total in expected.items():
+        assert actual[period] == pytest.approx(total, abs=0.01), period
