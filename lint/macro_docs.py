@@ -77,8 +77,8 @@ def render(root: Path) -> tuple[dict[Path, str], list[str]]:
     return out, missing
 
 
-# implementations of macros that are not this project's (dbt's own load_csv_rows)
-HAND_WRITTEN = {"spark__load_csv_rows"}
+# implementations of macros that are not this project's (dbt's own load_csv_rows, create_view_as)
+HAND_WRITTEN = {"spark__load_csv_rows", "spark__create_view_as"}
 
 
 def main(argv: list[str] | None = None) -> int:
