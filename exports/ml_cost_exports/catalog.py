@@ -43,6 +43,8 @@ SELECTION_SCHEMA = pa.schema(
 
 COLUMNS_SCHEMA = pa.schema([("file_path", pa.string()), ("column_name", pa.string()), ("kind", pa.string())])
 
+LANDED_SCHEMA = pa.schema([("area", pa.string()), ("table_name", pa.string()), ("file_count", pa.int64())])
+
 
 def selection_table(selection: Selection) -> pa.Table:
     """Every file found under the export root, whether it counts and why."""
@@ -83,15 +85,35 @@ def file_columns_table(selection: Selection) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=COLUMNS_SCHEMA)
 
 
+def landed_tables_table(landing: Path) -> pa.Table:
+    """The landed metadata tables that hold Parquet files (<landing>/<area>/<table>/**/*.parquet).
+
+    register_sources registers these as tables and the others as empty typed views, so that
+    registering never creates a folder in the landing (Spark creates a missing LOCATION).
+    """
+    rows = []
+    for area in sorted(p for p in landing.absolute().iterdir() if p.is_dir() and p.name != "focus" and not p.name.startswith((".", "_"))):
+        for table in sorted(p for p in area.iterdir() if p.is_dir()):
+            count = sum(1 for f in table.rglob("*.parquet") if not f.name.startswith((".", "_")))
+            if count:
+                rows.append({"area": area.name, "table_name": table.name, "file_count": count})
+    return pa.Table.from_pylist(rows, schema=LANDED_SCHEMA)
+
+
 def write_catalog(landing: Path, out: Path) -> Selection:
-    """Select the files under <landing>/focus/; write <out>/export_files/ and <out>/export_file_columns/.
+    """Select the files under <landing>/focus/; write <out>/export_files/, export_file_columns/, landed_tables/.
 
     Each table is one Parquet file in its own folder (a table location on Spark), replaced
     whole: a file is written under a temporary name and renamed, so a reader never sees half.
     """
     root = landing.absolute() / "focus"
     selection = select_export_files(root)
-    for name, table in (("export_files", selection_table(selection)), ("export_file_columns", file_columns_table(selection))):
+    tables = {
+        "export_files": selection_table(selection),
+        "export_file_columns": file_columns_table(selection),
+        "landed_tables": landed_tables_table(landing),
+    }
+    for name, table in tables.items():
         folder = out.absolute() / name
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f".{name}.parquet.tmp"

@@ -9,7 +9,8 @@
       focus.export_files          the export catalog written by ml-cost-export-catalog (which
       focus.export_file_columns   files count, and their columns)
       <area>.<table>              each landed table (sources with meta.landing_glob), with the
-                                  column types its yml declares
+                                  column types its yml declares; one with no file (billing-only
+                                  mode) is an empty typed view, so no folder is created
 
     Spark: the tables are external (LOCATION), so dropping one never touches the files; they
     are dropped and created again on each call, so new columns and new files are seen.
@@ -32,32 +33,47 @@
 {% macro spark__register_sources() -%}
     {%- set landing = landing_path_absolute() -%}
     {%- set catalog = export_catalog_path_absolute() -%}
+    {%- set landed = [] -%}
+    {%- for row in run_query("select area, table_name from parquet.`" ~ catalog ~ "/landed_tables`").rows -%}
+        {%- do landed.append(row[0] ~ '.' ~ row[1]) -%}
+    {%- endfor -%}
     {%- for schema in ['focus'] + landed_source_tables() | map(attribute='source_name') | unique | list -%}
         {%- do run_query('create database if not exists ' ~ schema) -%}
     {%- endfor -%}
     {%- set tables = [
-        {'name': 'focus.charges', 'columns': focus_table_columns(), 'location': landing ~ '/focus'},
-        {'name': 'focus.export_files', 'columns': none, 'location': catalog ~ '/export_files'},
-        {'name': 'focus.export_file_columns', 'columns': none, 'location': catalog ~ '/export_file_columns'},
+        {'schema': 'focus', 'name': 'charges', 'columns': focus_table_columns(), 'location': landing ~ '/focus'},
+        {'schema': 'focus', 'name': 'export_files', 'columns': none, 'location': catalog ~ '/export_files'},
+        {'schema': 'focus', 'name': 'export_file_columns', 'columns': none, 'location': catalog ~ '/export_file_columns'},
     ] -%}
     {%- for node in landed_source_tables() -%}
         {%- do tables.append({
-            'name': node.source_name ~ '.' ~ node.name,
+            'schema': node.source_name,
+            'name': node.name,
             'columns': declared_source_columns(node),
             'location': landing ~ '/' ~ node.source_name ~ '/' ~ node.name,
+            'empty': (node.source_name ~ '.' ~ node.name) not in landed,
         }) -%}
     {%- endfor -%}
     {%- for table in tables -%}
-        {%- do run_query('drop table if exists ' ~ table.name) -%}
-        {%- set ddl -%}
-            create table {{ table.name }}
-            {%- if table.columns %} ({{ table.columns | join(', ') }}){% endif %}
-            using parquet
-            options (recursiveFileLookup 'true', pathGlobFilter '*.parquet')
-            location {{ sql_quote(table.location) }}
-        {%- endset -%}
-        {%- do run_query(ddl) -%}
-        {{ log("registered " ~ table.name ~ " over " ~ table.location, info=true) }}
+        {%- set existing = adapter.get_relation(database=none, schema=table.schema, identifier=table.name) -%}
+        {%- if existing is not none -%}
+            {%- do adapter.drop_relation(existing) -%}
+        {%- endif -%}
+        {%- if table.get('empty') -%}
+            {#- nothing landed (billing-only): an empty typed view; Spark would create a missing LOCATION -#}
+            {%- do run_query('create view ' ~ table.schema ~ '.' ~ table.name ~ ' as ' ~ empty_typed_relation(table.schema, table.name)) -%}
+            {{ log("registered " ~ table.schema ~ "." ~ table.name ~ " as an empty view (nothing landed under " ~ table.location ~ ")", info=true) }}
+        {%- else -%}
+            {%- set ddl -%}
+                create table {{ table.schema }}.{{ table.name }}
+                {%- if table.columns %} ({{ table.columns | join(', ') }}){% endif %}
+                using parquet
+                options (recursiveFileLookup 'true', pathGlobFilter '*.parquet')
+                location {{ sql_quote(table.location) }}
+            {%- endset -%}
+            {%- do run_query(ddl) -%}
+            {{ log("registered " ~ table.schema ~ "." ~ table.name ~ " over " ~ table.location, info=true) }}
+        {%- endif -%}
     {%- endfor -%}
 {%- endmacro %}
 
