@@ -1,6 +1,8 @@
-{{ config(materialized='incremental') }}
+{{ config(materialized='incremental', incremental_strategy='append') }}
 -- One row per distinct billing Tags map (tag set) and raw key: thousands of sets stand for
--- millions of charge rows, which join by tag_set_id. Incremental: new sets are appended.
+-- millions of charge rows, which join by tag_set_id. Incremental: new sets are appended, on
+-- every engine (Spark's insert_overwrite, the intermediate default there, would replace the
+-- whole unpartitioned table with the new sets alone: the reconciliation caught it).
 with
 
 charges as (
