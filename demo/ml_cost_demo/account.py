@@ -14,7 +14,7 @@ from ml_cost_extract.rows import TagsRow
 from .focus_writer import FocusRows, month_start
 
 START = datetime(2026, 8, 1)
-DEFAULT_DAYS = 81  # 2026-08-01 to 2026-10-20: the last month is in progress, as when users run it
+DEFAULT_DAYS = 112  # 2026-08-01 to 2026-11-20: three complete months, the last in progress, as when users run it
 PAYER = ("111111111111", "Demo Payer")
 REGION = "us-east-1"
 RC = "USE1"

@@ -1,7 +1,7 @@
 """A deterministic demo account: FOCUS 1.2 billing export plus the matching landed metadata.
 
-Four teams (fraud, recsys, nlp, ml-platform), eleven models, 81 days (2026-08-01 to
-2026-10-20), hourly charges. What it contains, and why, is listed in docs/demo.md.
+Four teams (fraud, recsys, nlp, ml-platform), thirteen models, 112 days (2026-08-01 to
+2026-11-20), hourly charges. What it contains, and why, is listed in docs/demo.md.
 Everything derives from the seed: two runs write identical data.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .account import Account
 from .endpoints import add_endpoints
+from .growth import add_growth
 from .processing import add_processing_and_transform
 from .related import add_commitments_credits_corrections, add_related_and_other
 from .studio import add_notebooks_and_studio
@@ -23,3 +24,4 @@ def build(acct: Account) -> None:
     add_notebooks_and_studio(acct)
     add_related_and_other(acct)
     add_commitments_credits_corrections(acct)
+    add_growth(acct)

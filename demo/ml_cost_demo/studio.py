@@ -29,51 +29,56 @@ def _notebook_instances(acct: Account) -> None:
         ("nlp-explore-nb" + s, "ml.t3.medium", acct.business_hours(8, 19), {}),  # untagged
     )
     for name, instance, hours, tags in notebooks:
-        arn = acct.arn(d, "notebook-instance", name)
-        acct.charge(
-            tags=tags,
-            hours=hours,
-            quantity=1.0,
-            unit_price=PRICES[instance],
-            sub_account=d,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-Notebk:{instance}",
-            description=f"${PRICES[instance]} per On Demand Notebook Instance Hour ({instance})",
-            resource_id=arn,
-            resource_type="NotebookInstance",
+        notebook_instance(acct, d, name, instance, hours, tags)
+
+
+def notebook_instance(acct: Account, d: tuple[str, str], name: str, instance: str, hours: np.ndarray, tags: dict[str, str]) -> None:
+    """A notebook instance: its instance hours, its ML storage volume and the weekly reads of it."""
+    arn = acct.arn(d, "notebook-instance", name)
+    acct.charge(
+        tags=tags,
+        hours=hours,
+        quantity=1.0,
+        unit_price=PRICES[instance],
+        sub_account=d,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-Notebk:{instance}",
+        description=f"${PRICES[instance]} per On Demand Notebook Instance Hour ({instance})",
+        resource_id=arn,
+        resource_type="NotebookInstance",
+    )
+    acct.charge(
+        tags=tags,
+        hours=np.arange(0, acct.hours, 24),
+        quantity=20.0 / 30,
+        unit_price=0.14,
+        sub_account=d,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-Notebk:VolumeUsage.gp2",
+        unit="GB-Mo",
+        description="$0.14 per GB-month of ML storage",
+        resource_id=arn,
+        resource_type="NotebookInstance",
+        duration_hours=24,
+    )
+    for snap in acct.snapshots_for(0):
+        acct.record(
+            "notebook_instances",
+            snap,
+            d,
+            NotebookInstancesRow(
+                notebook_instance_name=name,
+                notebook_instance_arn=arn,
+                notebook_instance_status="InService",
+                instance_type=instance,
+                creation_time=acct.ts(-24 * 90),
+                last_modified_time=acct.ts(-24 * 90),
+                role_arn=f"arn:aws:iam::{d[0]}:role/SageMakerNotebookRole",
+            ),
         )
-        acct.charge(
-            tags=tags,
-            hours=np.arange(0, acct.hours, 24),
-            quantity=20.0 / 30,
-            unit_price=0.14,
-            sub_account=d,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-Notebk:VolumeUsage.gp2",
-            unit="GB-Mo",
-            description="$0.14 per GB-month of ML storage",
-            resource_id=arn,
-            resource_type="NotebookInstance",
-            duration_hours=24,
-        )
-        for snap in acct.snapshots_for(0):
-            acct.record(
-                "notebook_instances",
-                snap,
-                d,
-                NotebookInstancesRow(
-                    notebook_instance_name=name,
-                    notebook_instance_arn=arn,
-                    notebook_instance_status="InService",
-                    instance_type=instance,
-                    creation_time=acct.ts(-24 * 90),
-                    last_modified_time=acct.ts(-24 * 90),
-                    role_arn=f"arn:aws:iam::{d[0]}:role/SageMakerNotebookRole",
-                ),
-            )
-            acct.tag(snap, d, arn, tags)
+        acct.tag(snap, d, arn, tags)
 
 
 def _studio_domain(acct: Account) -> tuple[str, str]:

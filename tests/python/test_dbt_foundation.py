@@ -43,7 +43,7 @@ def test_demo_build_conserves_cost_and_counts_only_the_latest_delivery(demo_land
     assert actual.keys() == expected.keys()
     for period, values in expected.items():
         assert actual[period] == pytest.approx(values, abs=0.01)
-    assert abs(both["2026-10"][0] - actual["2026-10"][0]) > 1.0  # counting the old delivery too would show
+    assert abs(both["2026-11"][0] - actual["2026-11"][0]) > 1.0  # counting the old delivery too would show
     fact_rows = demo_build.query("select count(distinct charge_id) from main.fct_ml_costs")[0][0]
     raw_rows = (
         duckdb.connect()

@@ -76,25 +76,25 @@ def test_demo_covers_the_cases_the_pipeline_must_handle(demo_landing: Path) -> N
 
 def test_demo_delivers_one_billing_period_twice_in_the_data_exports_layout(demo_landing: Path) -> None:
     export = demo_landing / "focus/ml-focus-export"
-    folders = sorted(p.name for p in (export / "data/BILLING_PERIOD=2026-10").iterdir())
+    folders = sorted(p.name for p in (export / "data/BILLING_PERIOD=2026-11").iterdir())
     assert len(folders) == 2
     # create new version: data and manifest of each delivery in a <timestamp>-<execution-id> folder
     for folder in folders:
-        manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-10" / folder / "ml-focus-export-Manifest.json").read_text())
+        manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-11" / folder / "ml-focus-export-Manifest.json").read_text())
         # the documented top-level fields of the Data Exports manifest, and nothing invented
         assert set(manifest) == {"executionId", "exportArn", "columns", "dataFiles", "additionalOutputFiles"}
         assert folder.endswith(manifest["executionId"])
-        assert all(f.startswith("s3://") and f"/ml-focus-export/data/BILLING_PERIOD=2026-10/{folder}/" in f for f in manifest["dataFiles"])
+        assert all(f.startswith("s3://") and f"/ml-focus-export/data/BILLING_PERIOD=2026-11/{folder}/" in f for f in manifest["dataFiles"])
         assert {c["name"] for c in manifest["columns"]} >= {"BilledCost", "SkuMeter", "Tags", "x_ServiceCode"}
 
 
 def test_overwrite_mode_demo_rewrites_chunks_in_place(tmp_path: Path) -> None:
     landing = write_demo(tmp_path / "landing", "--export-mode", "overwrite", "--billing-only")
     export = landing / "focus/ml-focus-export"
-    period = export / "data/BILLING_PERIOD=2026-10"
+    period = export / "data/BILLING_PERIOD=2026-11"
     assert sorted(p.name for p in period.iterdir()) == ["ml-focus-export-00001.snappy.parquet"]
-    manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-10/ml-focus-export-Manifest.json").read_text())
-    assert manifest["dataFiles"] == ["s3://demo-billing-exports/cur/ml-focus-export/data/BILLING_PERIOD=2026-10/ml-focus-export-00001.snappy.parquet"]
+    manifest = json.loads((export / "metadata/BILLING_PERIOD=2026-11/ml-focus-export-Manifest.json").read_text())
+    assert manifest["dataFiles"] == ["s3://demo-billing-exports/cur/ml-focus-export/data/BILLING_PERIOD=2026-11/ml-focus-export-00001.snappy.parquet"]
 
 
 def test_demo_metadata_has_shared_endpoints_and_metrics(demo_landing: Path) -> None:

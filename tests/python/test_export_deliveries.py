@@ -63,11 +63,11 @@ def test_touched_files_and_stale_chunks_change_no_total(
     expected = _raw_totals(manifest_files(landing))
     listed = set(manifest_files(landing))
     now = time.time() + 3600
-    # an old October chunk, restored from a backup next to the current ones, then everything
+    # an old open-month chunk, restored from a backup next to the current ones, then everything
     # not listed is touched so that it is the newest by modification time
-    old_october = next(f for f in _period_files(demo_landing, "2026-10") if f not in set(manifest_files(demo_landing)))
-    october_folder = next(f for f in listed if "BILLING_PERIOD=2026-10" in str(f)).parent
-    shutil.copy(old_october, october_folder / "ml-focus-export-00002.snappy.parquet")
+    old_open_month = next(f for f in _period_files(demo_landing, "2026-11") if f not in set(manifest_files(demo_landing)))
+    open_month_folder = next(f for f in listed if "BILLING_PERIOD=2026-11" in str(f)).parent
+    shutil.copy(old_open_month, open_month_folder / "ml-focus-export-00002.snappy.parquet")
     # a leftover chunk of September copied into September's current delivery folder
     september = next(f for f in listed if "BILLING_PERIOD=2026-09" in str(f))
     stale = september.with_name("ml-focus-export-00007.snappy.parquet")
@@ -85,7 +85,7 @@ def test_touched_files_and_stale_chunks_change_no_total(
     _assert_equal(_fact_totals(build), _fact_totals(demo_build) if mode == "create-new" else expected)
     ignored = dict(build.query("select source_file, reason from main.rpt_ignored_export_files"))
     assert "not listed by any manifest of BILLING_PERIOD=2026-09" in ignored[stale.relative_to(landing / "focus").as_posix()]
-    assert any("BILLING_PERIOD=2026-10" in k and k.endswith("-00002.snappy.parquet") for k in ignored)
+    assert any("BILLING_PERIOD=2026-11" in k and k.endswith("-00002.snappy.parquet") for k in ignored)
 
 
 def test_create_new_and_overwrite_exports_give_the_same_totals(demo_build: DbtResult, overwrite_landing: Path, tmp_path: Path) -> None:
@@ -96,14 +96,14 @@ def test_create_new_and_overwrite_exports_give_the_same_totals(demo_build: DbtRe
 
 def test_incomplete_latest_delivery_falls_back_to_the_earlier_complete_one_and_warns(demo_landing: Path, tmp_path: Path) -> None:
     landing = _landing("create-new", demo_landing, demo_landing, tmp_path)
-    october = _period_files(landing, "2026-10")
-    early, late = october[0], october[-1]
-    late.unlink()  # the sync of the final October delivery was interrupted
+    open_month = _period_files(landing, "2026-11")
+    early, late = open_month[0], open_month[-1]
+    late.unlink()  # the sync of the final open-month delivery was interrupted
     build = run_dbt(FOCUS_ONLY, landing, tmp_path / "work")
     assert build.returncode == 0, build.output[-5000:]
     missing = late.relative_to(landing / "focus").as_posix()
-    assert "WARNING [FOCUS export] BILLING_PERIOD=2026-10: the latest manifest" in build.output and missing in build.output
-    assert _staged_totals(build)["2026-10"] == pytest.approx(_raw_totals([early])["2026-10"], abs=0.01)
+    assert "WARNING [FOCUS export] BILLING_PERIOD=2026-11: the latest manifest" in build.output and missing in build.output
+    assert _staged_totals(build)["2026-11"] == pytest.approx(_raw_totals([early])["2026-11"], abs=0.01)
     test = run_dbt(["build", "--select", "stg_focus__export_files"], landing, tmp_path / "work")
     assert test.returncode == 0 and "WARN 1 all_null_stg_focus__export_files_warning" in test.output, test.output[-3000:]
 

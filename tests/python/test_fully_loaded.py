@@ -36,7 +36,7 @@ def test_waste_spot_budget_and_anomaly_stories(demo_build: DbtResult) -> None:
     assert ("always_on_notebook", "fraud-research-nb") in findings
     spot = dict(demo_build.query("select model, sum(estimated_spot_savings) from main.rpt_spot_opportunities group by 1"))
     assert spot["fraud-xgb"] > 0  # on-demand training of a checkpointed model
-    status = dict(demo_build.query("select team, status from main.rpt_budget_forecast where billing_period = '2026-10'"))
+    status = dict(demo_build.query("select team, status from main.rpt_budget_forecast where billing_period = '2026-11'"))
     assert status["nlp"].startswith("ALERT: forecast")
     spikes = demo_build.query("select entity, charge_date from main.rpt_cost_anomalies where is_anomaly and entity = 'recsys-two-tower'")
     assert any(str(d) == "2026-10-20" for _, d in spikes)

@@ -34,7 +34,8 @@ def test_the_export_granularity_is_recognised_and_data_ends_where_it_was_deliver
     assert periods == [
         ("2026-08", grain.upper(), "2026-09-01 00:00:00", True),
         ("2026-09", grain.upper(), "2026-10-01 00:00:00", True),
-        ("2026-10", grain.upper(), "2026-10-21 00:00:00", False),  # the open month ends where the data does
+        ("2026-10", grain.upper(), "2026-11-01 00:00:00", True),
+        ("2026-11", grain.upper(), "2026-11-21 00:00:00", False),  # the open month ends where the data does
     ]
 
 
@@ -79,11 +80,11 @@ def test_a_component_created_mid_period_gets_a_prorated_share(builds: dict[str, 
 def test_budget_forecasts_are_as_of_the_last_day_of_data(builds: dict[str, DbtResult], grain: str) -> None:
     sql = (
         "select team, cast(as_of_date as varchar), days_elapsed, round(actual_cost, 2), status"
-        " from main.rpt_budget_forecast where billing_period = '2026-10'"
+        " from main.rpt_budget_forecast where billing_period = '2026-11'"
     )
     hourly, other = _rows(builds["hourly"], sql), _rows(builds[grain], sql)
     assert [r[:4] for r in other] == [r[:4] for r in hourly]
-    assert all(r[1] == "2026-10-20" and r[2] == 20 for r in other)
+    assert all(r[1] == "2026-11-20" and r[2] == 20 for r in other)
     assert [r[4] for r in other] == [r[4] for r in hourly]  # the same statuses
 
 
@@ -128,9 +129,10 @@ def test_endpoint_shares_count_invocations_over_the_whole_charge_period(builds: 
 @pytest.mark.parametrize("grain", GRAINS)
 def test_the_gate_and_the_untagged_window_follow_what_the_data_covers(builds: dict[str, DbtResult], grain: str) -> None:
     gate = "select billing_period, is_complete_period from main.rpt_tag_coverage_resources group by all"
-    assert _rows(builds[grain], gate) == _rows(builds["hourly"], gate) == [("2026-08", True), ("2026-09", True), ("2026-10", False)]
+    periods = [("2026-08", True), ("2026-09", True), ("2026-10", True), ("2026-11", False)]
+    assert _rows(builds[grain], gate) == _rows(builds["hourly"], gate) == periods
     as_of = "select cast(max(last_charged_at) as varchar) from main.rpt_untagged_resources"
-    assert builds[grain].query(as_of) == builds["hourly"].query(as_of) == [("2026-10-21 00:00:00",)]
+    assert builds[grain].query(as_of) == builds["hourly"].query(as_of) == [("2026-11-21 00:00:00",)]
     assert {r[0] for r in builds[grain].query("select distinct data_granularity from main.rpt_untagged_resources")} == {grain.upper()}
     last_seen = "select cast(max(last_seen_at) as varchar) from main.dim_ml_models"
-    assert builds[grain].query(last_seen) == [("2026-10-21 00:00:00",)]
+    assert builds[grain].query(last_seen) == [("2026-11-21 00:00:00",)]

@@ -69,7 +69,7 @@ def _assert_conserved(landing: Path, build: DbtResult) -> None:
 
 
 def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: DbtResult, tmp_path: Path) -> None:
-    landing_next = write_demo(tmp_path / "landing82", "--days", "82")  # the same organisation, one more day
+    landing_next = write_demo(tmp_path / "landing113", "--days", "113")  # the same organisation, one more day
     _copy_build(demo_build, tmp_path / "incremental")
     before = _invocations_by_period(demo_build)
 
@@ -80,14 +80,14 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
         "select distinct charge_date from main_intermediate.int_ml_charges_attributed where built_by_invocation_id = ?",
         [_last_invocation(incremental)],
     )
-    assert [str(d[0]) for d in new_days] == ["2026-10-21"]  # only the new day was built
+    assert [str(d[0]) for d in new_days] == ["2026-11-21"]  # only the new day was built
     after = _invocations_by_period(incremental)
-    assert after["2026-08"] == before["2026-08"] and after["2026-09"] == before["2026-09"]
+    assert all(after[p] == before[p] for p in ("2026-08", "2026-09", "2026-10"))
     _assert_conserved(landing_next, incremental)
-    # only October's final delivery was opened: the early one is superseded by its manifest
-    october = sorted(p.relative_to(landing_next / DATA).as_posix() for p in (landing_next / DATA / "BILLING_PERIOD=2026-10").iterdir())
-    assert _folders_opened(tmp_path / "incremental", "base_focus__delivery_days") == {october[-1]}
-    assert _folders_opened(tmp_path / "incremental", "int_charges_scoped") == {october[-1]}
+    # only the open month's final delivery was opened: the early one is superseded by its manifest
+    open_month = sorted(p.relative_to(landing_next / DATA).as_posix() for p in (landing_next / DATA / "BILLING_PERIOD=2026-11").iterdir())
+    assert _folders_opened(tmp_path / "incremental", "base_focus__delivery_days") == {open_month[-1]}
+    assert _folders_opened(tmp_path / "incremental", "int_charges_scoped") == {open_month[-1]}
 
     full = run_dbt(["build", "--full-refresh"], landing_next, tmp_path / "full")
     assert full.returncode == 0, full.output[-5000:]
@@ -99,27 +99,27 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
 def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing: Path, tmp_path: Path) -> None:
     landing = tmp_path / "landing"
     shutil.copytree(demo_landing, landing)  # copy2 keeps modification times: the delivery order
-    october = sorted((landing / DATA / "BILLING_PERIOD=2026-10").iterdir())
-    assert len(october) == 2, "the demo delivers October twice"
-    final = october[-1]
+    open_month = sorted((landing / DATA / "BILLING_PERIOD=2026-11").iterdir())
+    assert len(open_month) == 2, "the demo delivers the open month twice"
+    final = open_month[-1]
     held_back = tmp_path / "held_back"
-    shutil.move(final, held_back)  # first only the early, partial October delivery has arrived
+    shutil.move(final, held_back)  # first only the early, partial open-month delivery has arrived
 
     work = tmp_path / "work"
     early = run_dbt(["build"], landing, work)
     assert early.returncode == 0, early.output[-5000:]
     _assert_conserved(landing, early)
     before = _invocations_by_period(early)
-    early_october = _fact_totals(early)["2026-10"]
+    early_open_month = _fact_totals(early)["2026-11"]
 
     shutil.move(held_back, final)  # the restated delivery arrives (prices differ on every day)
     restated = run_dbt(["build"], landing, work)
     assert restated.returncode == 0, restated.output[-5000:]
     _assert_conserved(landing, restated)
     after = _invocations_by_period(restated)
-    assert after["2026-08"] == before["2026-08"] and after["2026-09"] == before["2026-09"]
-    assert after["2026-10"] == {_last_invocation(restated)}  # every October row was rebuilt
-    assert abs(_fact_totals(restated)["2026-10"] - early_october) > 1.0
+    assert all(after[p] == before[p] for p in ("2026-08", "2026-09", "2026-10"))
+    assert after["2026-11"] == {_last_invocation(restated)}  # every open-month row was rebuilt
+    assert abs(_fact_totals(restated)["2026-11"] - early_open_month) > 1.0
 
     # Force a reprocess from a date (after fixing tags, say): those days are rebuilt, totals stay.
     forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}'], landing, work)
@@ -138,5 +138,5 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     assert withdrawn.returncode == 0, withdrawn.output[-5000:]
     _assert_conserved(landing, withdrawn)
     keys = {k for (k,) in withdrawn.query("select distinct delivery_key from main_staging.base_focus__delivery_days")}
-    assert not any(k.endswith(final.name) for k in keys) and any(k.endswith(october[0].name) for k in keys)
-    assert _fact_totals(withdrawn)["2026-10"] == pytest.approx(early_october, abs=0.01)
+    assert not any(k.endswith(final.name) for k in keys) and any(k.endswith(open_month[0].name) for k in keys)
+    assert _fact_totals(withdrawn)["2026-11"] == pytest.approx(early_open_month, abs=0.01)
