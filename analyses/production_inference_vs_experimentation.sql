@@ -1,5 +1,6 @@
 -- Production inference against experimentation (training, notebooks, Studio, processing
--- outside production), per billing period.
+-- outside production), per billing period. Idle capacity of shared endpoints (model
+-- '(idle)') is capacity nobody used: its own spend type, never production inference.
 with
 
 costs as (
@@ -14,6 +15,7 @@ labelled as (
         billing_period,
         effective_cost,
         case
+            when allocation_method = 'idle_capacity' then 'idle capacity'
             when cost_group = 'inference' and environment = 'production' then 'production inference'
             when cost_group = 'inference' then 'non-production inference'
             when cost_group in ('training', 'development', 'processing') and environment != 'production' then 'experimentation'

@@ -1,4 +1,7 @@
--- Which teams grew month over month? Last billing period against the one before.
+-- Which teams grew month over month? The last billing period against the one before, as
+-- reported and normalised: when the last period is the open month, compare the same days
+-- of the previous month (same_days_growth) or the daily run rate (run_rate_growth), never
+-- the month-to-date total with a whole month.
 with
 
 teams as (
@@ -19,13 +22,21 @@ final as (
     select
         team,
         billing_period,
-        previous_period_effective_cost,
+        is_complete,
+        days_with_data,
         effective_cost,
-        effective_cost - previous_period_effective_cost as growth_usd,
-        period_over_period_growth
+        previous_period_effective_cost,
+        change_effective_cost,
+        period_over_period_growth,
+        previous_same_days_effective_cost,
+        same_days_change_effective_cost,
+        same_days_growth,
+        daily_run_rate,
+        previous_daily_run_rate,
+        run_rate_growth
     from teams
     where billing_period = (select last_period.billing_period from last_period)
-    order by growth_usd desc nulls last
+    order by same_days_change_effective_cost desc nulls last
 
 )
 

@@ -96,6 +96,8 @@ BODIES: dict[str, str] = {
     "days_from": "{{ relation }}",
     "existence_share": "1.0",
     "validate_var_choice": "{{ return(allowed[0]) }}",
+    "period_comparison_ctes": "period_comparison as (select {{ daily }}.billing_period from {{ daily }} cross join {{ periods }})",
+    "is_weekend": "(dayofweek({{ expr }}) in (0, 6))",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ def _endpoint(
         acct.charge(
             tags=tags,
             hours=hours,
-            quantity=float(v["count"]),
+            quantity=_instance_counts(v, np.asarray(hours)),
             unit_price=price,
             sub_account=a,
             region=REGION,
@@ -48,6 +49,23 @@ def _endpoint(
             **kw,
         )
     return arn
+
+
+def _instance_counts(variant: dict[str, Any], hours: np.ndarray) -> np.ndarray:
+    """Instances per hour: ``count``, or from ``scaled = (hour, count)`` on the new count."""
+    counts = np.full(len(hours), float(variant["count"]))
+    if "scaled" in variant:
+        at, count = variant["scaled"]
+        counts[hours >= at] = float(count)
+    return counts
+
+
+def _count_read(acct: Account, variant: dict[str, Any], snapshot: date) -> int | None:
+    """The instance count a weekly run of ``snapshot`` read (after a scale-out, the new one)."""
+    if "scaled" in variant and snapshot >= acct.ts(variant["scaled"][0]).date():
+        return int(variant["scaled"][1])
+    count = variant.get("count")
+    return None if count is None else int(count)
 
 
 def _endpoint_records(
@@ -76,8 +94,8 @@ def _endpoint_records(
                     creation_time=acct.ts(created),
                     last_modified_time=acct.ts(created),
                     variant_name=v["variant"],
-                    current_instance_count=v.get("count"),
-                    desired_instance_count=v.get("count"),
+                    current_instance_count=_count_read(acct, v, snap),
+                    desired_instance_count=_count_read(acct, v, snap),
                     current_weight=v.get("weight", 1.0),
                     desired_weight=v.get("weight", 1.0),
                     serverless_memory_mb=v.get("serverless_mb"),
@@ -355,7 +373,7 @@ def _serverless_endpoint(acct: Account) -> None:
         region=REGION,
         service_code="AmazonSageMaker",
         usage_type=f"{RC}-ProvisionedConcurrency:Mem-4GB",
-        unit="Second",
+        unit="Seconds",
         description="$0.00008 per second of serverless inference, 4GB memory",
         resource_id=sl_arn,
         resource_type="Endpoint",

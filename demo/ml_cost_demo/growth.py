@@ -8,7 +8,9 @@ Planted so that rpt_cost_change_bridge has causes to find (docs/demo.md "The sto
   the same daily workload);
 - 2026-10: nlp runs a large fine-tune on two ml.p4d.24xlarge for 60 hours (new resource);
 - 2026-10-01: recsys's three GPU notebooks, used in business hours until then, are left
-  running day and night (more usage of continuing resources).
+  running day and night (more usage of continuing resources);
+- 2026-11-01: recsys-embed-v2-prod scales out from one instance to two (more usage), so
+  November's run rate is up for recsys while its month-to-date total is below October's.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from .training import _training_job
 
 SEPTEMBER = 24 * 31  # hour offsets from 2026-08-01
 OCTOBER = 24 * 61
+NOVEMBER = 24 * 92
+GNN_LARGE_HOURS = 8  # fraud-gnn-large: hours per weekday run
+FINE_TUNE = (2, 60)  # nlp-llm-ft-full: instances, hours
 
 
 def add_growth(acct: Account) -> None:
@@ -54,7 +59,7 @@ def _llm_endpoint(acct: Account) -> None:
         acct,
         acct.metrics,
         allh,
-        np.round(1500 * _diurnal(allh) + acct.noise("nlp-llm-prod").integers(0, 100, len(allh))),
+        np.round(5000 * _diurnal(allh) + acct.noise("nlp-llm-prod").integers(0, 100, len(allh))),
         namespace="AWS/SageMaker",
         metric_name="Invocations",
         endpoint_name="nlp-llm-prod" + s,
@@ -72,7 +77,7 @@ def _new_embedding_endpoint(acct: Account) -> None:
         acct,
         a,
         "recsys-embed-v2-prod" + s,
-        [{"variant": "AllTraffic", "model": "recsys-embed-v2" + s, "instance": "ml.g5.12xlarge", "count": 1}],
+        [{"variant": "AllTraffic", "model": "recsys-embed-v2" + s, "instance": "ml.g5.12xlarge", "count": 1, "scaled": (NOVEMBER, 2)}],
         {"ml:team": "recsys", "ml:model": "recsys-embed-v2", "ml:environment": "production"},
         hours,
         created=SEPTEMBER,
@@ -90,18 +95,21 @@ def _new_embedding_endpoint(acct: Account) -> None:
 
 
 def _training_off_spot(acct: Account) -> None:
-    """fraud-gnn's large daily training: managed spot in August, on-demand from September."""
+    """fraud-gnn's large training, every weekday: managed spot in August, on-demand from September."""
     d, s = acct.dev, acct.sfx
     tags = {"ml:team": "fraud", "ml:model": "fraud-gnn", "ml:experiment": "gnn-large", "ml:environment": "training"}
     for day in range(acct.hours // 24):
+        if (day + 5) % 7 >= 5:  # weekdays only (2026-08-01 was a Saturday)
+            continue
         start = day * 24 + 1
-        _training_job(acct, d, f"fraud-gnn-large-{day:03d}{s}", start, 6, "ml.p4d.24xlarge", 1, tags, spot=start < SEPTEMBER)
+        _training_job(acct, d, f"fraud-gnn-large-{day:03d}{s}", start, GNN_LARGE_HOURS, "ml.p4d.24xlarge", 1, tags, spot=start < SEPTEMBER)
 
 
 def _large_fine_tune(acct: Account) -> None:
     d, s = acct.dev, acct.sfx
     tags = {"ml:team": "nlp", "ml:model": "nlp-llm", "ml:experiment": "llm-ft-full", "ml:environment": "training"}
-    _training_job(acct, d, f"nlp-llm-ft-full{s}", OCTOBER + 24 * 9 + 8, 60, "ml.p4d.24xlarge", 2, tags)
+    instances, hours = FINE_TUNE
+    _training_job(acct, d, f"nlp-llm-ft-full{s}", OCTOBER + 24 * 9 + 8, hours, "ml.p4d.24xlarge", instances, tags)
 
 
 def _notebooks_left_running(acct: Account) -> None:
@@ -110,4 +118,11 @@ def _notebooks_left_running(acct: Account) -> None:
     always = np.arange(acct.hours)
     hours = np.union1d(business[business < OCTOBER], always[always >= OCTOBER])
     for user in ("dan", "erin", "femi"):
-        notebook_instance(acct, d, f"recsys-gpu-{user}-nb{s}", "ml.g5.2xlarge", hours, {"ml:team": "recsys", "ml:environment": "development"})
+        notebook_instance(
+            acct,
+            d,
+            f"recsys-gpu-{user}-nb{s}",
+            "ml.g5.2xlarge",
+            hours,
+            {"ml:team": "recsys", "ml:model": "recsys-embed-v2", "ml:environment": "development"},
+        )

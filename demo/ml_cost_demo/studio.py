@@ -57,7 +57,7 @@ def notebook_instance(acct: Account, d: tuple[str, str], name: str, instance: st
         region=REGION,
         service_code="AmazonSageMaker",
         usage_type=f"{RC}-Notebk:VolumeUsage.gp2",
-        unit="GB-Mo",
+        unit="GB-Months",
         description="$0.14 per GB-month of ML storage",
         resource_id=arn,
         resource_type="NotebookInstance",

@@ -78,7 +78,7 @@ def _training_charges(
         region=REGION,
         service_code="AmazonSageMaker",
         usage_type=f"{RC}-Train:VolumeUsage.gp2",
-        unit="GB-Mo",
+        unit="GB-Months",
         description="$0.14 per GB-month of ML storage",
         resource_id=arn,
         resource_type="TrainingJob",

@@ -46,6 +46,8 @@ final as (
         variant_name,
         unattributed_reason,
         allocation_share,
+        pricing_unit,
+        pricing_quantity * allocation_share as allocated_pricing_quantity,
         billing_currency,
         effective_cost,
         billed_cost,

@@ -33,6 +33,64 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(_one(con, "select count(*) from information_schema.tables where table_name = ?", [name]))
 
 
+def _period_flags(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, tuple[bool, int, int]]:
+    """billing period -> (is_complete, days_with_data, days_in_period), as the monthly reports say."""
+    if not _exists(con, "int_billing_periods_paired"):
+        return {}
+    rows = con.execute(
+        f"select billing_period, is_complete, days_with_data, days_in_period from {schema}_intermediate.int_billing_periods_paired"
+    ).fetchall()
+    return {p: (bool(c), int(d), int(n)) for p, c, d, n in rows}
+
+
+def _partial_note(con: duckdb.DuckDBPyConnection, schema: str, period: str) -> str:
+    flags = _period_flags(con, schema).get(period)
+    if flags is None or flags[0]:
+        return ""
+    return f" (partial month: {flags[1]} of {flags[2]} days so far, do not compare it with a whole month)"
+
+
+def _monthly_trend(con: duckdb.DuckDBPyConnection, schema: str) -> str:
+    rows = con.execute(
+        f"""select billing_period, sum(effective_cost), max(days_with_data), bool_and(is_complete)
+            from {schema}.rpt_team_costs_monthly group by billing_period order by billing_period"""
+    ).fetchall()
+    parts = [f"{p} {_money(c)}" + ("" if complete else f" (partial, {d} days: {_money(c / d if d else None)} a day)") for p, c, d, complete in rows]
+    return "Monthly: " + " -> ".join(parts)
+
+
+def _bridge_drivers(con: duckdb.DuckDBPyConnection, schema: str, top: int = 6) -> list[str]:
+    """The bridge's largest movements for the last complete period and for the open one (same days)."""
+    out: list[str] = []
+    periods = con.execute(
+        f"""select billing_period, previous_billing_period, comparison_basis, max(days_with_data)
+            from {schema}.rpt_cost_change_bridge
+            where comparison_basis = case when is_complete then 'reported' else 'same_days' end
+            group by all order by billing_period desc limit 2"""
+    ).fetchall()
+    for period, previous, basis, days in reversed(periods):
+        against = f"the same {days} days of {previous}" if basis == "same_days" else previous
+        total = _one(
+            con,
+            f"select sum(change_effective_cost) from {schema}.rpt_cost_change_bridge where billing_period = ? and comparison_basis = ?",
+            [period, basis],
+        )
+        rows = con.execute(
+            f"""select team, driver, workload_name, sum(change_effective_cost) as change
+                from {schema}.rpt_cost_change_bridge where billing_period = ? and comparison_basis = ?
+                group by all order by abs(change) desc limit {top}""",
+            [period, basis],
+        ).fetchall()
+        out.append(
+            f"\nWhy {period} changed against {against}: {'+' if (total or 0) >= 0 else '-'}{_money(abs(total or 0))} (rpt_cost_change_bridge)\n"
+            + _table(
+                [(t, d.replace("_", " "), w, f"{'+' if c >= 0 else '-'}{_money(abs(c))}") for t, d, w, c in rows],
+                ("team", "driver", "workload", "change"),
+            )
+        )
+    return out
+
+
 def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     """The summary text: spend by cost category and team for the last billing period, share unattributed, tag coverage."""
     out: list[str] = []
@@ -40,7 +98,11 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     if period is None:
         return "No SageMaker charges in the landing folder's FOCUS export (SageMaker spend is $0.00)."
     total = _one(con, f"select sum(effective_cost) from {schema}.fct_ml_costs where billing_period = ?", [period])
-    out.append(f"SageMaker spend, billing period {period} (effective cost): {_money(total)}")
+    out.append(f"SageMaker spend, billing period {period} (effective cost): {_money(total)}{_partial_note(con, schema, period)}")
+    if _exists(con, "rpt_team_costs_monthly"):
+        out.append(_monthly_trend(con, schema))
+    if _exists(con, "rpt_cost_change_bridge"):
+        out.extend(_bridge_drivers(con, schema))
     rows = con.execute(
         f"""select cost_category, sum(effective_cost) as cost from {schema}.fct_ml_costs
             where billing_period = ? group by cost_category order by cost desc""",
@@ -90,7 +152,7 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     if _exists(con, "rpt_idle_resources"):
         rows = con.execute(
             f"""select finding, resource_name, team, daily_cost, coalesce(cost_since_idle, off_hours_cost, window_cost)
-                from {schema}.rpt_idle_resources order by window_cost desc limit 5"""
+                from {schema}.rpt_idle_resources order by window_cost desc limit 8"""
         ).fetchall()
         out.append(
             "\nTop idle and always-on resources (last 14 days):\n"

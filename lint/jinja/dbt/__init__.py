@@ -16,3 +16,12 @@ def date_trunc(datepart: str, date: str) -> str:
 
 def type_string() -> str:
     return "varchar"
+
+
+def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | None = None, limit_num: int | None = None) -> str:
+    order = f" {order_by_clause}" if order_by_clause else ""
+    return f"string_agg({measure}, {delimiter_text}{order})"
+
+
+def date_spine(datepart: str, start_date: str, end_date: str) -> str:
+    return f"select unnest(generate_series({start_date}, {end_date}, interval 1 {datepart})) as date_{datepart}"

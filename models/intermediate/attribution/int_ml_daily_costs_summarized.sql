@@ -8,8 +8,8 @@
 {%- set keys = attribution_keys() -%}
 {%- set dimensions = [
     'billing_period', 'charge_date', 'billing_account_id', 'sub_account_id', 'region_id', 'resource_id',
-    'resource_type', 'resource_name', 'cost_category', 'cost_group', 'charge_class', 'pricing_category',
-    'allocation_method', 'match_method',
+    'resource_type', 'resource_name', 'usage_type', 'cost_category', 'cost_group', 'charge_category', 'charge_class',
+    'pricing_category', 'instance_type', 'pricing_unit', 'allocation_method', 'match_method',
 ] -%}
 {%- for key in keys -%}
     {%- do dimensions.extend([key.column, key.column ~ '_source']) -%}
@@ -54,6 +54,7 @@ final as (
         min(charge_period_start) as first_charge_period_start,
         max(least(charge_period_end, data_through)) as last_charge_period_end,
         count(*) as allocation_row_count,
+        sum(pricing_quantity * allocation_share) as allocated_pricing_quantity,
         sum(effective_cost) as effective_cost,
         sum(billed_cost) as billed_cost,
         sum(list_cost) as list_cost

@@ -1,6 +1,7 @@
 -- Why each model got what it got: per endpoint, model and charge day, the invocations that
--- weighed the split, the share and cost each model received, the method, and the
--- endpoint's idle cost that day. For a MONTHLY export the "day" is the billing period's
+-- weighed the split, the share and cost each model received, and the method. The
+-- endpoint's idle cost is its '(idle)' row (rpt_endpoint_costs_monthly sums it per
+-- month). For a MONTHLY export the "day" is the billing period's
 -- first day, and the invocations are the whole period's, like its cost rows.
 with
 
@@ -73,9 +74,7 @@ final as (
         endpoint_costs.effective_cost
         / nullif(sum(endpoint_costs.effective_cost) over (partition by endpoint_costs.endpoint_key, endpoint_costs.charge_date), 0)
             as cost_share,
-        endpoint_costs.billed_cost,
-        sum(case when endpoint_costs.allocation_method = 'idle_capacity' then endpoint_costs.effective_cost else 0 end)
-            over (partition by endpoint_costs.endpoint_key, endpoint_costs.charge_date) as endpoint_idle_cost
+        endpoint_costs.billed_cost
     from endpoint_costs
     left join endpoint_kinds on endpoint_costs.endpoint_key = endpoint_kinds.endpoint_key
     left join model_invocations

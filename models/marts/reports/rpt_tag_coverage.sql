@@ -13,6 +13,22 @@ measured as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
+required as (
+
+    -- whether the key is required of these rows (var tag_coverage_key_filters), as the gate reads it
+    select
+        *,
+        {{ tag_key_required_condition() }} as is_required
+    from measured
+
+),
+
 aggregated as (
 
     select
@@ -20,6 +36,7 @@ aggregated as (
         cost_category,
         resource_type,
         required_key,
+        is_required,
         count(distinct resource_key) as resource_count,
         count(distinct case when present_in_billing then resource_key end) as resources_in_billing,
         count(distinct case when present_on_resource then resource_key end) as resources_tagged,
@@ -30,12 +47,12 @@ aggregated as (
         sum(cost_tagged) as cost_tagged,
         sum(cost_resolved) as cost_resolved,
         sum(cost_tagged_not_in_billing) as cost_tagged_not_in_billing
-    from measured
-    group by billing_period, cost_category, resource_type, required_key
+    from required
+    group by billing_period, cost_category, resource_type, required_key, is_required
 
 ),
 
-final as (
+found as (
 
     select
         *,
@@ -57,6 +74,18 @@ final as (
             else 'ok'
         end as finding
     from aggregated
+
+),
+
+final as (
+
+    select
+        found.*,
+        periods.days_in_period,
+        periods.days_with_data,
+        periods.is_complete
+    from found
+    inner join periods on found.billing_period = periods.billing_period
 
 )
 

@@ -1,3 +1,6 @@
+-- One row per billing period and team: effective cost per cost group, billed and list
+-- cost, shares, and the honest comparison with the month before (macro
+-- period_comparison_ctes: as reported, the same days of the previous month, run rate).
 with
 
 costs as (
@@ -5,6 +8,14 @@ costs as (
     select * from {{ ref('int_ml_daily_costs_summarized') }}
 
 ),
+
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
+{{ period_comparison_ctes('costs', ['team'], 'periods') }},
 
 team_months as (
 
@@ -39,12 +50,24 @@ final as (
         / nullif(sum(team_months.effective_cost) over (partition by team_months.billing_period), 0)
             as period_unattributed_share,
         team_months.model_unattributed_cost / nullif(team_months.effective_cost, 0) as model_unattributed_share,
-        lag(team_months.effective_cost) over (partition by team_months.team order by team_months.billing_period)
-            as previous_period_effective_cost,
-        team_months.effective_cost
-        / nullif(lag(team_months.effective_cost) over (partition by team_months.team order by team_months.billing_period), 0)
-        - 1 as period_over_period_growth
+        period_comparison.days_in_period,
+        period_comparison.days_with_data,
+        period_comparison.is_complete,
+        period_comparison.daily_run_rate,
+        period_comparison.previous_billing_period,
+        period_comparison.previous_period_effective_cost,
+        period_comparison.change_effective_cost,
+        period_comparison.period_over_period_growth,
+        period_comparison.previous_same_days_effective_cost,
+        period_comparison.same_days_change_effective_cost,
+        period_comparison.same_days_growth,
+        period_comparison.previous_daily_run_rate,
+        period_comparison.run_rate_growth
     from team_months
+    inner join period_comparison
+        on
+            team_months.billing_period = period_comparison.billing_period
+            and team_months.team = period_comparison.team
 
 )
 
