@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DbtResult, manifest_files, run_dbt, write_demo
+from conftest import FACT_AND_UPSTREAM, DbtResult, manifest_files, run_dbt, write_demo
 
 DATA = "focus/ml-focus-export/data"
 SAGEMAKER = "x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
@@ -73,7 +73,7 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
     _copy_build(demo_build, tmp_path / "incremental")
     before = _invocations_by_period(demo_build)
 
-    incremental = run_dbt(["build"], landing_next, tmp_path / "incremental")
+    incremental = run_dbt(["build", *FACT_AND_UPSTREAM], landing_next, tmp_path / "incremental")
     assert incremental.returncode == 0, incremental.output[-5000:]  # includes the conservation tests
 
     new_days = incremental.query(
@@ -89,7 +89,7 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
     assert _folders_opened(tmp_path / "incremental", "base_focus__delivery_days") == {open_month[-1]}
     assert _folders_opened(tmp_path / "incremental", "int_charges_scoped") == {open_month[-1]}
 
-    full = run_dbt(["build", "--full-refresh"], landing_next, tmp_path / "full")
+    full = run_dbt(["build", "--full-refresh", *FACT_AND_UPSTREAM], landing_next, tmp_path / "full")
     assert full.returncode == 0, full.output[-5000:]
     incremental_rows, full_rows = set(incremental.query(FACT)), set(full.query(FACT))
     assert len(incremental_rows) == len(full_rows) > 30_000
@@ -106,14 +106,14 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     shutil.move(final, held_back)  # first only the early, partial open-month delivery has arrived
 
     work = tmp_path / "work"
-    early = run_dbt(["build"], landing, work)
+    early = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
     assert early.returncode == 0, early.output[-5000:]
     _assert_conserved(landing, early)
     before = _invocations_by_period(early)
     early_open_month = _fact_totals(early)["2026-11"]
 
     shutil.move(held_back, final)  # the restated delivery arrives (prices differ on every day)
-    restated = run_dbt(["build"], landing, work)
+    restated = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
     assert restated.returncode == 0, restated.output[-5000:]
     _assert_conserved(landing, restated)
     after = _invocations_by_period(restated)
@@ -122,7 +122,7 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     assert abs(_fact_totals(restated)["2026-11"] - early_open_month) > 1.0
 
     # Force a reprocess from a date (after fixing tags, say): those days are rebuilt, totals stay.
-    forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}'], landing, work)
+    forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}', *FACT_AND_UPSTREAM], landing, work)
     assert forced.returncode == 0, forced.output[-5000:]
     rebuilt = forced.query(
         "select min(charge_date), count(distinct built_by_invocation_id) from main_intermediate.int_ml_charges_attributed"
@@ -134,7 +134,7 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
 
     # The final delivery is withdrawn: its rows go, the early one is the latest again.
     shutil.rmtree(final)
-    withdrawn = run_dbt(["build"], landing, work)
+    withdrawn = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
     assert withdrawn.returncode == 0, withdrawn.output[-5000:]
     _assert_conserved(landing, withdrawn)
     keys = {k for (k,) in withdrawn.query("select distinct delivery_key from main_staging.base_focus__delivery_days")}
