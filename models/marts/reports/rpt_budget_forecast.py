@@ -68,7 +68,10 @@ def budget_status(actual: float, forecast: float, budget: float, warn: float, al
     return "OK"
 
 
-def build(daily: pa.Table, budgets: pa.Table) -> pa.Table:
+def build(daily: pa.Table, budgets: pa.Table, complete: dict[str, bool] | None = None) -> pa.Table:
+    """One row per budget month up to the last day with data; ``complete`` says which billing
+    periods the exports hold whole (int_billing_periods_paired.is_complete)."""
+    complete = complete or {}
     d = daily.to_pydict()
     by_team: dict[str, tuple[list[dt.date], list[float]]] = {}
     for team, day, cost in zip(d["entity"], d["charge_date"], d["effective_cost"], strict=True):
@@ -90,6 +93,7 @@ def build(daily: pa.Table, budgets: pa.Table) -> pa.Table:
             "weekly_growth",
             "days_elapsed",
             "days_in_month",
+            "is_complete",
             "actual_share_of_budget",
             "forecast_share_of_budget",
             "status",
@@ -116,6 +120,7 @@ def build(daily: pa.Table, budgets: pa.Table) -> pa.Table:
             rows[key].append(value)
         for key in ("actual_cost", "forecast_cost", "run_rate_daily", "weekly_growth", "days_elapsed", "days_in_month"):
             rows[key].append(f[key])
+        rows["is_complete"].append(complete.get(period))
         rows["actual_share_of_budget"].append(f["actual_cost"] / amount if amount else None)
         rows["forecast_share_of_budget"].append(f["forecast_cost"] / amount if amount else None)
         rows["status"].append(budget_status(f["actual_cost"], f["forecast_cost"], amount, warn, alert))
@@ -126,4 +131,5 @@ def model(dbt, session):  # noqa: ANN001, ANN201 - dbt's entry point
     dbt.config(materialized="table")
     daily = dbt.ref("int_ml_cost_series_spread").filter("entity_type = 'team'").to_arrow_table()
     budgets = dbt.ref("team_budgets").to_arrow_table()
-    return build(daily, budgets)
+    periods = dbt.ref("int_billing_periods_paired").to_arrow_table().to_pydict()
+    return build(daily, budgets, dict(zip(periods["billing_period"], periods["is_complete"], strict=True)))

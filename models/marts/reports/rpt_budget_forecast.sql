@@ -17,6 +17,12 @@ budgets as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
 team_days as (
 
     select
@@ -198,6 +204,7 @@ forecasts as (
         growth.weekly_growth,
         {{ days_between('budget_months.period_start', 'budget_months.last_date') }} + 1 as days_elapsed,
         {{ days_between('budget_months.period_start', 'budget_months.period_end') }} as days_in_month,
+        periods.is_complete,
         budget_months.as_of_date
     from budget_months
     inner join actuals
@@ -206,6 +213,7 @@ forecasts as (
         on budget_months.team = growth.team and budget_months.billing_period = growth.billing_period
     left join trend
         on budget_months.team = trend.team and budget_months.billing_period = trend.billing_period
+    left join periods on budget_months.billing_period = periods.billing_period
 
 ),
 
@@ -224,6 +232,7 @@ final as (
         weekly_growth,
         days_elapsed,
         days_in_month,
+        is_complete,
         case when budget_amount != 0 then actual_cost / budget_amount end as actual_share_of_budget,
         case when budget_amount != 0 then forecast_cost / budget_amount end as forecast_share_of_budget,
         case

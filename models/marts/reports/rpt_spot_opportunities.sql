@@ -54,6 +54,12 @@ managed_spot as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
 final as (
 
     select
@@ -67,8 +73,12 @@ final as (
         billed.spot_training_cost,
         billed.spot_training_list_cost,
         billed.spot_training_list_cost - billed.spot_training_cost as realised_spot_savings,
-        1 - managed_spot.spot_billable_seconds / nullif(managed_spot.spot_training_seconds, 0) as managed_spot_unbilled_share
+        1 - managed_spot.spot_billable_seconds / nullif(managed_spot.spot_training_seconds, 0) as managed_spot_unbilled_share,
+        periods.days_in_period,
+        periods.days_with_data,
+        periods.is_complete
     from billed
+    inner join periods on billed.billing_period = periods.billing_period
     left join managed_spot
         on billed.billing_period = managed_spot.billing_period and billed.model = managed_spot.model
 

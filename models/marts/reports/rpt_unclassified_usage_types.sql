@@ -33,6 +33,12 @@ unclassified as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
 final as (
 
     select
@@ -41,9 +47,13 @@ final as (
         unclassified.charge_rows,
         unclassified.effective_cost,
         unclassified.billed_cost,
-        unclassified.effective_cost / nullif(period_totals.period_effective_cost, 0) as share_of_period_cost
+        unclassified.effective_cost / nullif(period_totals.period_effective_cost, 0) as share_of_period_cost,
+        periods.days_in_period,
+        periods.days_with_data,
+        periods.is_complete
     from unclassified
     inner join period_totals on unclassified.billing_period = period_totals.billing_period
+    inner join periods on unclassified.billing_period = periods.billing_period
 
 )
 

@@ -9,7 +9,13 @@ related as (
 
 ),
 
-final as (
+periods as (
+
+    select * from {{ ref('int_billing_periods_paired') }}
+
+),
+
+period_rows as (
 
     select
         billing_period,
@@ -22,6 +28,18 @@ final as (
         sum(billed_cost) as billed_cost
     from related
     group by billing_period, related_service, related_category, related_resource_name, unlinked_reason
+
+),
+
+final as (
+
+    select
+        period_rows.*,
+        periods.days_in_period,
+        periods.days_with_data,
+        periods.is_complete
+    from period_rows
+    inner join periods on period_rows.billing_period = periods.billing_period
 
 )
 
