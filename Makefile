@@ -102,7 +102,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check extract exports demo tools lint tests models $(wildcard bench)
 	$(PY) lint/sqlfluff_stubs.py --check
 	$(PY) lint/macro_docs.py --check
-	$(VENV)/bin/sqlfluff lint models macros tests/dbt analyses
+	$(VENV)/bin/sqlfluff lint --processes 2 models macros tests/dbt analyses
 
 typecheck: setup
 	$(VENV)/bin/mypy --config-file mypy.ini

@@ -55,8 +55,8 @@ def restyled(demo_landing: Path, demo_build: DbtResult, tmp_path_factory: pytest
         )
         tmp.replace(path)
     # what the tests below read, and everything upstream of it
-    reports = ["+fct_ml_costs", "+rpt_tag_coverage", "+rpt_tag_coverage_resources", "+rpt_untagged_resources"]
-    build = run_dbt(["build", *MAPPING, "--select", *reports], landing, tmp_path_factory.mktemp("restyled_build"))
+    reports = ["+fct_ml_costs", "+rpt_tag_coverage", "+rpt_tag_coverage_resources", "+rpt_untagged_resources", "+rpt_spot_opportunities"]
+    build = run_dbt(["build", *MAPPING, "--select", *reports, "--indirect-selection", "cautious"], landing, tmp_path_factory.mktemp("restyled_build"))
     assert build.returncode == 0, build.output[-5000:]
     expected = dict(
         demo_build.query(f"select resource_id, any_value(team) from main.fct_ml_costs where resource_id in ('{first}', '{second}') group by 1")

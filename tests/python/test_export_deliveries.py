@@ -79,7 +79,9 @@ def test_touched_files_and_stale_chunks_change_no_total(
     doubled = _raw_totals([*listed, stale])
     assert doubled["2026-09"] == pytest.approx(2 * expected["2026-09"], abs=0.01)
 
-    build = run_dbt(["build", "--select", "+fct_ml_costs", "+rpt_ignored_export_files"], landing, tmp_path / "work")
+    build = run_dbt(
+        ["build", "--select", "+fct_ml_costs", "+rpt_ignored_export_files", "--indirect-selection", "cautious"], landing, tmp_path / "work"
+    )
     assert build.returncode == 0, build.output[-5000:]  # includes the conservation tests
     _assert_equal(_fact_totals(build), expected)
     _assert_equal(_fact_totals(build), _fact_totals(demo_build) if mode == "create-new" else expected)

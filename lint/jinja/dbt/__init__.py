@@ -22,6 +22,3 @@ def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | No
     order = f" {order_by_clause}" if order_by_clause else ""
     return f"string_agg({measure}, {delimiter_text}{order})"
 
-
-def date_spine(datepart: str, start_date: str, end_date: str) -> str:
-    return f"select unnest(generate_series({start_date}, {end_date}, interval 1 {datepart})) as date_{datepart}"
