@@ -21,4 +21,3 @@ def type_string() -> str:
 def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | None = None, limit_num: int | None = None) -> str:
     order = f" {order_by_clause}" if order_by_clause else ""
     return f"string_agg({measure}, {delimiter_text}{order})"
-
