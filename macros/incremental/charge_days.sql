@@ -206,11 +206,10 @@
 
 {% macro default__delete_stale_deliveries() -%}
     {%- if is_incremental() -%}
+        {#- no selected delivery at all: not in ('') deletes every row, as it should -#}
         {%- set signatures = focus_delivery_signatures() -%}
         delete from {{ this }}
-        {%- if signatures is not none %}
         where delivery_signature not in ({{ "'" ~ (signatures.values() | join("', '")) ~ "'" }})
-        {%- endif %}
     {%- endif -%}
 {%- endmacro %}
 
@@ -220,9 +219,6 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set signatures = focus_delivery_signatures() -%}
-    {%- if signatures is none -%}
-        {{ return(none) }}
-    {%- endif -%}
     {%- set known = query_values('select distinct delivery_signature from ' ~ this) -%}
     {%- set keys = [] -%}
     {%- for key, signature in signatures.items() if signature not in known -%}

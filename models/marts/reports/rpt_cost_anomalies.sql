@@ -104,10 +104,14 @@ window_medians as (
 
 window_spread as (
 
+    -- the medians, and the scaled median absolute deviation around the window's median
     select
         window_days.entity_type,
         window_days.entity,
         window_days.charge_date,
+        window_medians.window_median,
+        window_medians.weekday_median,
+        window_medians.same_weekday_days,
         {{ median('abs(window_days.history_cost - window_medians.window_median)') }} * 1.4826 as scaled_mad
     from window_days
     inner join window_medians
@@ -115,7 +119,13 @@ window_spread as (
             window_days.entity_type = window_medians.entity_type
             and window_days.entity = window_medians.entity
             and window_days.charge_date = window_medians.charge_date
-    group by window_days.entity_type, window_days.entity, window_days.charge_date
+    group by
+        window_days.entity_type,
+        window_days.entity,
+        window_days.charge_date,
+        window_medians.window_median,
+        window_medians.weekday_median,
+        window_medians.same_weekday_days
 
 ),
 
@@ -128,16 +138,11 @@ expected as (
         filled.effective_cost,
         filled.is_coarse,
         case
-            when window_medians.same_weekday_days >= 3 then window_medians.weekday_median
-            else window_medians.window_median
+            when window_spread.same_weekday_days >= 3 then window_spread.weekday_median
+            else window_spread.window_median
         end as expected_cost,
         window_spread.scaled_mad
     from filled
-    inner join window_medians
-        on
-            filled.entity_type = window_medians.entity_type
-            and filled.entity = window_medians.entity
-            and filled.charge_date = window_medians.charge_date
     inner join window_spread
         on
             filled.entity_type = window_spread.entity_type
