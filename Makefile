@@ -49,14 +49,18 @@ demo-data: setup
 	@if [ -d "$(ML_COST_LANDING)/focus" ]; then echo "demo landing folder exists: $(ML_COST_LANDING)"; \
 	else $(VENV)/bin/ml-cost-demo --landing "$(ML_COST_LANDING)"; fi
 
+# dbt writes a working copy; the published file BI tools open is swapped in when the
+# build succeeds (tools/ml_cost_tools/warehouse.py, docs/bi.md).
+WAREHOUSE_BUILD := $(PY) -m ml_cost_tools.warehouse build --warehouse "$(ML_COST_WAREHOUSE)" --
+
 demo: demo-data
-	$(DBT) build
+	$(WAREHOUSE_BUILD) $(DBT) build
 	$(PY) -m ml_cost_tools.summary --warehouse "$(ML_COST_WAREHOUSE)"
 
 build: build-$(ML_COST_TARGET)
 
 build-duckdb: setup
-	$(DBT) build
+	$(WAREHOUSE_BUILD) $(DBT) build $(DBT_ARGS)
 
 # Spark (docs/engines.md): the export catalog (which files count, their columns) is made by
 # the same Python as on DuckDB, then the landing folder is registered as tables, then dbt.
@@ -85,7 +89,7 @@ publish: publish-$(ML_COST_TARGET)
 
 publish-duckdb: setup
 	@mkdir -p "$(ML_COST_PUBLISH)"
-	$(DBT) run-operation publish_marts
+	ML_COST_DUCKDB_ACCESS_MODE=read_only $(DBT) run-operation publish_marts
 
 publish-spark: spark-setup
 	@mkdir -p "$(ML_COST_PUBLISH)"
