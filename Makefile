@@ -15,18 +15,21 @@ export ML_COST_EXPORT_CATALOG ?= $(CURDIR)/warehouse/export_catalog
 export ML_COST_SPARK_DIR     ?= $(CURDIR)/warehouse/spark
 export ML_COST_PUBLISH       ?= $(CURDIR)/warehouse/published
 export SPARK_LOCAL_IP        ?= 127.0.0.1
+export ML_COST_DASHBOARD     ?= $(CURDIR)/warehouse/dashboard
 
+DASH_STAMP  := dashboards/node_modules/.installed
 SPARK_VENV  ?= .venv-spark
 SPARK_STAMP := $(SPARK_VENV)/.installed
 ATHENA_VENV ?= .venv-athena
 ATHENA_STAMP := $(ATHENA_VENV)/.installed
 
-.PHONY: help setup demo demo-data build build-duckdb build-spark spark-setup athena-setup publish publish-duckdb publish-spark test test-python test-spark lint typecheck extract governance bench clean
+.PHONY: help setup dashboard dashboard-setup chromium screenshots demo demo-data build build-duckdb build-spark spark-setup athena-setup publish publish-duckdb publish-spark test test-python test-spark lint typecheck extract governance bench clean
 
 help:
 	@echo "make demo     demo landing folder + dbt build into $(ML_COST_WAREHOUSE) + summary"
 	@echo "make build    dbt build on \$$ML_COST_LANDING (ML_COST_TARGET=spark: on local Spark)"
 	@echo "make publish  each mart as Parquet under \$$ML_COST_PUBLISH (default warehouse/published/)"
+	@echo "make dashboard  static dashboards from the warehouse into \$$ML_COST_DASHBOARD (default warehouse/dashboard/)"
 	@echo "make test-spark  the demo on Spark, reconciled with DuckDB (part of make test)"
 	@echo "make test     ruff, sqlfluff, mypy, pytest (dbt builds on the demo and test fixtures)"
 	@echo "make extract  land SageMaker metadata and CloudWatch metrics from AWS"
@@ -95,6 +98,24 @@ publish-spark: spark-setup
 	@mkdir -p "$(ML_COST_PUBLISH)"
 	$(SPARK_VENV)/bin/dbt run-operation publish_marts
 
+# Dashboards (docs/bi.md): Vega-Lite from npm (dashboards/package-lock.json), pages built from
+# the published warehouse by tools/ml_cost_tools/dashboard.py; a static site, no server.
+$(DASH_STAMP): dashboards/package.json dashboards/package-lock.json
+	cd dashboards && npm ci --no-audit --no-fund
+	touch $(DASH_STAMP)
+
+dashboard-setup: $(DASH_STAMP)
+
+dashboard: setup dashboard-setup
+	$(PY) -m ml_cost_tools.dashboard --warehouse "$(ML_COST_WAREHOUSE)" --out "$(ML_COST_DASHBOARD)" --pages dashboards/pages
+
+# Debian's chromium for the browser test and the screenshots (root, as in CI; about 1 min once).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+screenshots: dashboard chromium
+	$(PY) -m ml_cost_tools.browser screenshots --site "$(ML_COST_DASHBOARD)" --out docs/img
+
 extract: setup
 	$(VENV)/bin/ml-cost-extract --landing "$(ML_COST_LANDING)" $(EXTRACT_ARGS)
 
@@ -116,12 +137,12 @@ test-python: setup
 	$(VENV)/bin/pytest -q tests/python
 
 # Spark reconciliation and Athena compile check (docs/engines.md); part of make test.
-test-spark: setup spark-setup athena-setup
+test-spark: setup spark-setup athena-setup dashboard-setup chromium
 	$(VENV)/bin/pytest -q tests/engines
 
 # The DuckDB suite and the Spark one run side by side (2 cores: one mostly waits on the
 # other's I/O), each printing its output when it ends; see docs/performance.md "CI cost".
-test: setup spark-setup athena-setup lint typecheck
+test: setup spark-setup athena-setup dashboard-setup chromium lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-spark
 
 bench: setup

@@ -75,14 +75,16 @@
 {#-
     (key, value) pairs for AllocatedTags: the attribution keys (ml:team, ...) a split row
     resolved from something other than the charge's own billing tags, which FOCUS already
-    carries in Tags ("AllocatedTags MUST NOT include resource tags already present in Tags").
+    carries in Tags ("AllocatedTags MUST NOT include resource tags already present in Tags");
+    the placeholders 'unattributed' and '(idle)' are not tags and are left out.
 -#}
 {% macro allocated_tag_pairs(keys, relation_alias) -%}
     {%- set pairs = [] -%}
     {%- for key in keys -%}
+        {%- set column = relation_alias ~ "." ~ key.column -%}
         {%- do pairs.append((key.key,
-            "case when " ~ relation_alias ~ "." ~ key.column ~ "_source != 'billing_tags' then "
-            ~ relation_alias ~ "." ~ key.column ~ " end")) -%}
+            "case when " ~ column ~ "_source not in ('billing_tags', 'unattributed')"
+            ~ " and " ~ column ~ " not in ('unattributed', '(idle)') then " ~ column ~ " end")) -%}
     {%- endfor -%}
     {{ return(pairs) }}
 {%- endmacro %}

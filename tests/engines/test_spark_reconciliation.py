@@ -17,9 +17,21 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT, DbtResult, manifest_files, run_dbt, write_demo
+from conftest import PROJECT, DbtResult, manifest_files
+from reference import demo_reference
 
 DIMENSIONS = ("team", "model", "experiment", "environment", "cost_category", "allocation_method")
+# the same dimensions in the FOCUS 1.3 dataset (fct_focus_allocated_charges), and its allocation columns
+FOCUS_DIMENSIONS = (
+    "x_AttributedTeam",
+    "x_AttributedModel",
+    "x_AttributedExperiment",
+    "x_AttributedEnvironment",
+    "x_CostCategory",
+    "x_AllocationMethod",
+    "AllocatedMethodId",
+    "AllocatedResourceId",
+)
 CENT = 0.005
 
 
@@ -44,10 +56,8 @@ def without_newest_delivery(landing: Path, target: Path) -> Path:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult, Path, Path, str]:
     root = tmp_path_factory.mktemp("engines")
-    landing = write_demo(root / "landing")
+    landing, duck = demo_reference(tmp_path_factory.getbasetemp() / "reference")
     earlier = without_newest_delivery(landing, root / "landing-earlier")
-    duck = run_dbt(["build"], landing, root / "duckdb")
-    assert duck.returncode == 0, duck.output[-5000:]
     spark = {
         "ML_COST_TARGET": "spark",
         "ML_COST_SPARK_DIR": str(root / "spark"),
@@ -65,10 +75,10 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult, P
         ["publish"],
         {
             "ML_COST_WAREHOUSE": str(duck.warehouse),
-            "ML_COST_DUCKDB_TEMP_DIR": str(root / "duckdb" / "tmp"),
+            "ML_COST_DUCKDB_TEMP_DIR": str(duck.warehouse.parent / "tmp"),
             "ML_COST_PUBLISH": str(duck_published),
-            "DBT_TARGET_PATH": str(root / "duckdb" / "target"),
-            "DBT_LOG_PATH": str(root / "duckdb" / "logs"),
+            "DBT_TARGET_PATH": str(duck.warehouse.parent / "target-publish"),
+            "DBT_LOG_PATH": str(duck.warehouse.parent / "logs-publish"),
         },
     )
     return landing, duck, root / "published-spark", duck_published, second
@@ -110,8 +120,8 @@ def test_every_mart_has_the_same_rows_and_totals_on_spark(builds: tuple) -> None
                 f"select column_name, data_type from information_schema.columns where table_schema = 'main' and table_name = '{name}'"
             )
         }
-        money = [c for c, t in columns.items() if "cost" in c and (t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"))]
-        for dimension in (d for d in DIMENSIONS if d in columns):
+        money = [c for c, t in columns.items() if "cost" in c.lower() and (t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"))]
+        for dimension in (d for d in DIMENSIONS + FOCUS_DIMENSIONS if d in columns):
             for column in money:
                 query = f"select coalesce(cast({dimension} as varchar), '(null)'), sum({column}) from {{}} group by 1"
                 on_spark = dict(read(folder, query.format("mart")))
