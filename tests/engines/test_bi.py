@@ -179,7 +179,8 @@ def test_a_reader_never_breaks_the_build_and_never_sees_partial_totals(reference
     with one more day (incremental) while a reader holds a read-only connection to it and
     another connects for every query. Before issue 23 the build failed within 3 s."""
     _, duck = reference
-    published = tmp_path / "warehouse" / "ml_cost.duckdb"
+    # the same file name: dbt-duckdb's views name their catalog, which DuckDB takes from it
+    published = tmp_path / "warehouse" / duck.warehouse.name
     published.parent.mkdir()
     shutil.copy(duck.warehouse, published)
     landing_next = write_demo(tmp_path / "landing113", "--days", "113")
@@ -228,7 +229,7 @@ def test_a_reader_never_breaks_the_build_and_never_sees_partial_totals(reference
 
 def test_a_failed_build_leaves_the_published_warehouse_untouched(reference: tuple[Path, DbtResult], tmp_path: Path) -> None:
     _, duck = reference
-    published = tmp_path / "ml_cost.duckdb"
+    published = tmp_path / duck.warehouse.name
     shutil.copy(duck.warehouse, published)
     before = published.read_bytes()
     breaks_then_fails = "import duckdb, os, sys; duckdb.connect(os.environ['ML_COST_WAREHOUSE']).execute('drop table main.fct_ml_costs'); sys.exit(3)"
