@@ -111,7 +111,8 @@ dashboard: setup dashboard-setup
 
 # Debian's chromium for the browser test and the screenshots (root, as in CI; about 1 min once).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+		|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 screenshots: dashboard chromium
 	$(PY) -m ml_cost_tools.browser screenshots --site "$(ML_COST_DASHBOARD)" --out docs/img
@@ -140,9 +141,10 @@ test-python: setup
 test-spark: setup spark-setup athena-setup dashboard-setup chromium
 	$(VENV)/bin/pytest -q tests/engines
 
-# The DuckDB suite and the Spark one run side by side (2 cores: one mostly waits on the
+# The DuckDB suite and the Spark one run side by side (chromium and the dashboard's npm
+# packages install in the second branch, while the DuckDB suite runs) (2 cores: one mostly waits on the
 # other's I/O), each printing its output when it ends; see docs/performance.md "CI cost".
-test: setup spark-setup athena-setup dashboard-setup chromium lint typecheck
+test: setup spark-setup athena-setup lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-spark
 
 bench: setup

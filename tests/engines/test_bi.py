@@ -240,7 +240,7 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(reference: tupl
     published = tmp_path / duck.warehouse.name
     shutil.copy(duck.warehouse, published)
     before = published.read_bytes()
-    breaks_then_fails = "import duckdb, os, sys; duckdb.connect(os.environ['ML_COST_WAREHOUSE']).execute('drop table main.fct_ml_costs'); sys.exit(3)"
+    breaks_then_fails = "import duckdb, os, sys; duckdb.connect(os.environ['ML_COST_WAREHOUSE']).execute('drop view main.fct_ml_costs'); sys.exit(3)"
     failing = [sys.executable, "-c", breaks_then_fails]
     command = [sys.executable, "-m", "ml_cost_tools.warehouse", "build", "--warehouse", str(published), "--", *failing]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
