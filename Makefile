@@ -141,9 +141,9 @@ test-python: setup
 test-spark: setup spark-setup athena-setup dashboard-setup chromium
 	$(VENV)/bin/pytest -q tests/engines
 
-# The DuckDB suite and the Spark one run side by side (chromium and the dashboard's npm
-# packages install in the second branch, while the DuckDB suite runs) (2 cores: one mostly waits on the
-# other's I/O), each printing its output when it ends; see docs/performance.md "CI cost".
+# The DuckDB suite and the engine suite run side by side (2 cores: one mostly waits on the
+# other's I/O), each printing its output when it ends; chromium and the dashboards' npm
+# packages install in the engine branch, while the DuckDB suite runs (docs/performance.md "CI cost").
 test: setup spark-setup athena-setup lint typecheck
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-spark
 
