@@ -64,8 +64,9 @@ def test_the_page_embeds_what_the_query_returns(tmp_path: Path) -> None:
     (pages / "p.yml").write_text(
         "slug: index\ntitle: P\nblocks:\n"
         "  - {type: figure, id: total, sql: select sum(cost) as value from main.costs}\n"
-        "  - {type: table, id: teams, sql: \"select team, cost from main.costs order by team\", columns: [{name: team}, {name: cost, format: money}]}\n"
-        "  - {type: chart, id: bars, sql: \"select team, cost from main.costs\", spec: {mark: bar}}\n"
+        '  - {type: table, id: teams, sql: "select team, cost from main.costs order by team",\n'
+        "     columns: [{name: team}, {name: cost, format: money}]}\n"
+        '  - {type: chart, id: bars, sql: "select team, cost from main.costs", spec: {mark: bar}}\n'
     )
     build_site(_warehouse(tmp_path / "w.duckdb"), tmp_path / "site", pages, _scripts(tmp_path / "node_modules"))
     page = (tmp_path / "site" / "index.html").read_text()
