@@ -90,13 +90,15 @@ athena-setup: $(ATHENA_STAMP)
 
 publish: publish-$(ML_COST_TARGET)
 
-publish-duckdb: setup
-	@mkdir -p "$(ML_COST_PUBLISH)"
-	ML_COST_DUCKDB_ACCESS_MODE=read_only $(DBT) run-operation publish_marts
+# Each publish writes a new version folder; $(ML_COST_PUBLISH) is a link swapped to it when
+# it is complete (tools/ml_cost_tools/warehouse.py, docs/bi.md).
+PUBLISH_SWAP := $(PY) -m ml_cost_tools.warehouse publish --out "$(ML_COST_PUBLISH)" --
 
-publish-spark: spark-setup
-	@mkdir -p "$(ML_COST_PUBLISH)"
-	$(SPARK_VENV)/bin/dbt run-operation publish_marts
+publish-duckdb: setup
+	$(PUBLISH_SWAP) env ML_COST_DUCKDB_ACCESS_MODE=read_only $(DBT) run-operation publish_marts
+
+publish-spark: setup spark-setup
+	$(PUBLISH_SWAP) $(SPARK_VENV)/bin/dbt run-operation publish_marts
 
 # Dashboards (docs/bi.md): Vega-Lite from npm (dashboards/package-lock.json), pages built from
 # the published warehouse by tools/ml_cost_tools/dashboard.py; a static site, no server.

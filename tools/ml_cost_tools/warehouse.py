@@ -17,6 +17,12 @@ until it disconnects); it sees the new state when it reconnects. A failed build 
 the published file untouched. Two builds at once are refused (a lock on the working folder).
 
     python -m ml_cost_tools.warehouse build --warehouse warehouse/ml_cost.duckdb -- dbt build
+
+The Parquet of `make publish` is swapped the same way: each publish writes a new version
+folder beside the published path, which is a symbolic link replaced atomically to point at
+it; the previous version is kept (a reader may still be reading it), older ones removed.
+
+    python -m ml_cost_tools.warehouse publish --out warehouse/published -- dbt run-operation publish_marts
 """
 
 from __future__ import annotations
@@ -122,17 +128,63 @@ def build(published: Path, command: Sequence[str]) -> int:
     return 0
 
 
+KEEP_VERSIONS = 2
+
+
+def publish_folder(out: Path, command: Sequence[str]) -> int:
+    """Run `command` with ML_COST_PUBLISH set to a new version folder; on success point `out` at it.
+
+    `out` becomes a symbolic link to `.<name>.versions/<version>/`; it is replaced with one
+    rename(2), so a reader resolving `out` gets a complete version. A real folder found at
+    `out` (from before) is moved into the versions first."""
+    out = out.absolute()
+    versions = out.parent / f".{out.name}.versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    with open(versions / "lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseError(f"another publish to {out} is running (lock {versions / 'lock'})") from exc
+        number = max((int(v.name.split("-")[0]) for v in versions.iterdir() if v.is_dir()), default=0) + 1
+        version = versions / f"{number:06d}-{os.getpid()}"
+        version.mkdir()
+        _log(f"publishing into {version}: {' '.join(command)}")
+        returncode = subprocess.run(list(command), env={**os.environ, "ML_COST_PUBLISH": str(version)}, check=False).returncode
+        if returncode != 0:
+            shutil.rmtree(version, ignore_errors=True)
+            _log(f"publish failed (exit {returncode}); {out} is unchanged")
+            return returncode
+        if out.exists() and not out.is_symlink():
+            legacy = versions / f"{0:06d}-before-versions"
+            _log(f"{out} is a folder from before: moved to {legacy}")
+            os.replace(out, legacy)
+        link = out.with_name(f".{out.name}.link-{os.getpid()}")
+        link.unlink(missing_ok=True)
+        link.symlink_to(version.relative_to(out.parent))
+        os.replace(link, out)
+        _log(f"{out} -> {version.name}")
+        current = sorted((v for v in versions.iterdir() if v.is_dir()), key=lambda v: v.name)
+        for old in current[:-KEEP_VERSIONS]:
+            shutil.rmtree(old, ignore_errors=True)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ml_cost_tools.warehouse", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="action", required=True)
     run = sub.add_parser("build", help="run a command on a working copy, then publish it atomically")
     run.add_argument("--warehouse", type=Path, default=Path(os.environ.get("ML_COST_WAREHOUSE", "warehouse/ml_cost.duckdb")))
     run.add_argument("command", nargs=argparse.REMAINDER, help="after --: the build command, e.g. dbt build")
+    pub = sub.add_parser("publish", help="run a publish command into a new version folder, then point --out at it")
+    pub.add_argument("--out", type=Path, default=Path(os.environ.get("ML_COST_PUBLISH", "warehouse/published")))
+    pub.add_argument("command", nargs=argparse.REMAINDER, help="after --: the publish command, e.g. dbt run-operation publish_marts")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        parser.error("give the build command after --")
+        parser.error("give the command after --")
     try:
+        if args.action == "publish":
+            return publish_folder(args.out, command)
         return build(args.warehouse, command)
     except WarehouseError as exc:
         print(f"ml-cost warehouse: error: {exc}", file=sys.stderr)
