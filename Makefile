@@ -26,7 +26,7 @@ ATHENA_STAMP := $(ATHENA_VENV)/.installed
 .PHONY: help setup dashboard dashboard-setup chromium screenshots demo demo-data build build-duckdb build-spark spark-setup athena-setup publish publish-duckdb publish-spark test test-python test-spark lint typecheck extract governance bench clean
 
 help:
-	@echo "make demo     demo landing folder + dbt build into $(ML_COST_WAREHOUSE) + summary"
+	@echo "make demo     demo landing folder + dbt build into $(ML_COST_WAREHOUSE) + summary + dashboards"
 	@echo "make build    dbt build on \$$ML_COST_LANDING (ML_COST_TARGET=spark: on local Spark)"
 	@echo "make publish  each mart as Parquet under \$$ML_COST_PUBLISH (default warehouse/published/)"
 	@echo "make dashboard  static dashboards from the warehouse into \$$ML_COST_DASHBOARD (default warehouse/dashboard/)"
@@ -56,9 +56,10 @@ demo-data: setup
 # build succeeds (tools/ml_cost_tools/warehouse.py, docs/bi.md).
 WAREHOUSE_BUILD := $(PY) -m ml_cost_tools.warehouse build --warehouse "$(ML_COST_WAREHOUSE)" --
 
-demo: demo-data
+demo: demo-data dashboard-setup
 	$(WAREHOUSE_BUILD) $(DBT) build
 	$(PY) -m ml_cost_tools.summary --warehouse "$(ML_COST_WAREHOUSE)"
+	$(PY) -m ml_cost_tools.dashboard --warehouse "$(ML_COST_WAREHOUSE)" --out "$(ML_COST_DASHBOARD)" --pages dashboards/pages
 
 build: build-$(ML_COST_TARGET)
 
