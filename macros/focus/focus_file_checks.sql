@@ -21,16 +21,52 @@
     {%- set required = var('focus_required_columns') | map('lower') | list -%}
     {%- set problems = [] -%}
     {%- for file, found in columns_by_file.items() -%}
-        {%- for name in required if name not in found.columns -%}
-            {%- do problems.append(file ~ ": missing required FOCUS column " ~ wanted[name].name
-                ~ " (expected " ~ wanted[name].type ~ ")") -%}
-        {%- endfor -%}
-        {%- for name, actual in found.columns.items() if not focus_kind_fits(wanted[name].type, actual.kind) -%}
-            {%- do problems.append(file ~ ": column " ~ actual.name ~ " has type " ~ actual.kind
-                ~ ", expected " ~ focus_kind_label(wanted[name].type)) -%}
-        {%- endfor -%}
+        {%- set cur = cur_export_kind(found.get('names', [])) -%}
+        {%- if cur -%}
+            {%- do problems.append(file ~ ": " ~ cur) -%}
+        {%- else -%}
+            {%- for name in required if name not in found.columns -%}
+                {%- do problems.append(file ~ ": missing required FOCUS column " ~ wanted[name].name
+                    ~ " (expected " ~ wanted[name].type ~ ")") -%}
+            {%- endfor -%}
+            {%- for name, actual in found.columns.items() if not focus_kind_fits(wanted[name].type, actual.kind) -%}
+                {%- do problems.append(file ~ ": column " ~ actual.name ~ " has type " ~ actual.kind
+                    ~ ", expected " ~ focus_kind_label(wanted[name].type)) -%}
+            {%- endfor -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(problems) }}
+{%- endmacro %}
+
+{#-
+    A Cost and Usage Report file where a FOCUS file was expected: one problem saying which format
+    it is and what to export instead, rather than a "missing required FOCUS column" per column.
+    CUR 2.0 (AWS Data Exports): snake_case columns such as line_item_line_item_type, tags in one
+    map column resource_tags. Legacy CUR: CSV headers such as lineItem/UsageType, or in Parquet
+    (the Athena integration) the same snake_case names with a column per tag
+    (resource_tags_user_<key>). Sources: AWS Data Exports user guide, "Migrating from CUR to
+    Data Exports CUR 2.0" (dataexports-migrate) and "Resource tags columns"
+    (table-dictionary-cur2-resource-tags). Empty when the file is not a CUR file.
+-#}
+{% macro cur_export_kind(names) -%}
+    {%- set lower = names | map('lower') | list -%}
+    {%- set instead = "ml-cost reads FOCUS exports: in AWS Data Exports create an export of type "
+        ~ "'FOCUS 1.2 with AWS columns' (or 1.0) to S3 and sync it under focus/<export-name>/ (docs/exports.md)" -%}
+    {%- set flattened_tags = [] -%}
+    {%- for name in lower if name.startswith('resource_tags_') -%}{%- do flattened_tags.append(name) -%}{%- endfor -%}
+    {%- if 'lineitem/lineitemtype' in lower or 'lineitem/usagetype' in lower or 'lineitem/unblendedcost' in lower -%}
+        {{ return("this is a legacy AWS Cost and Usage Report (CUR) file (columns lineItem/LineItemType, "
+            ~ "lineItem/UsageType, ...), not FOCUS. Legacy CUR is not read; " ~ instead) }}
+    {%- elif 'line_item_line_item_type' in lower or 'line_item_usage_type' in lower -%}
+        {%- if flattened_tags -%}
+            {{ return("this is a legacy AWS Cost and Usage Report (CUR) file in Parquet (columns line_item_line_item_type, "
+                ~ "resource_tags_user_..., one per tag), not FOCUS. Legacy CUR is not read; " ~ instead) }}
+        {%- else -%}
+            {{ return("this is an AWS CUR 2.0 file (columns line_item_line_item_type, line_item_usage_type, "
+                ~ "resource_tags, ...), not FOCUS. CUR 2.0 is not read yet; " ~ instead) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}
 
 {% macro focus_raise_problems(problems) -%}

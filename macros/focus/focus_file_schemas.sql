@@ -2,8 +2,9 @@
 
 {#-
     file path -> {lower column name: {'name': column name in the file, 'kind': kind}} for the
-    FOCUS columns (focus_columns()) of each file, with the file's format; Parquet kinds from
-    parquet_schema(), CSV columns are text.
+    FOCUS columns (focus_columns()) of each file, with the file's format and all its column
+    names ('names', to recognise a CUR file); Parquet kinds from parquet_schema(), CSV columns
+    are text.
 -#}
 {% macro focus_file_columns(files) -%}
     {%- set wanted = focus_wanted_columns() -%}
@@ -17,13 +18,17 @@
         {%- set schema = run_query(
             "select file_name, name, coalesce(type, '') as physical, coalesce(converted_type, '') as converted, "
             ~ "coalesce(logical_type, '') as logical from parquet_schema(" ~ sql_string_list(parquet_files) ~ ")") -%}
-        {%- for row in schema.rows if (row['name'] | lower) in wanted -%}
-            {%- do found[row['file_name']].columns.update({row['name'] | lower: {
-                'name': row['name'], 'kind': focus_parquet_kind(row['physical'], row['converted'], row['logical'])}}) -%}
+        {%- for row in schema.rows -%}
+            {%- do found[row['file_name']].setdefault('names', []).append(row['name']) -%}
+            {%- if (row['name'] | lower) in wanted -%}
+                {%- do found[row['file_name']].columns.update({row['name'] | lower: {
+                    'name': row['name'], 'kind': focus_parquet_kind(row['physical'], row['converted'], row['logical'])}}) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {%- for file in files if file not in parquet_files -%}
         {%- set header = run_query("describe select * from " ~ focus_read_csv([file])) -%}
+        {%- do found[file].update({'names': header.columns['column_name'].values() | list}) -%}
         {%- for row in header.rows if (row['column_name'] | lower) in wanted -%}
             {%- do found[file].columns.update({row['column_name'] | lower: {'name': row['column_name'], 'kind': 'string'}}) -%}
         {%- endfor -%}

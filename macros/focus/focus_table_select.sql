@@ -90,9 +90,12 @@
         {%- set rows = run_query(
             "select file_path, column_name, kind from " ~ export_catalog_relation('export_file_columns')
             ~ " where file_path in (" ~ sql_in_list(files) ~ ")").rows -%}
-        {%- for row in rows if (row['column_name'] | lower) in wanted -%}
-            {%- set column = {'name': row['column_name'], 'kind': row['kind']} -%}
-            {%- do found[row['file_path']].columns.update({row['column_name'] | lower: column}) -%}
+        {%- for row in rows -%}
+            {%- do found[row['file_path']].setdefault('names', []).append(row['column_name']) -%}
+            {%- if (row['column_name'] | lower) in wanted -%}
+                {%- set column = {'name': row['column_name'], 'kind': row['kind']} -%}
+                {%- do found[row['file_path']].columns.update({row['column_name'] | lower: column}) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
     {{ return(found) }}

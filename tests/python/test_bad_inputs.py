@@ -117,3 +117,30 @@ def test_utc_adjusted_parquet_timestamps_stay_utc(tmp_path: Path) -> None:
     result = run_dbt(FOCUS_ONLY, tmp_path / "landing", tmp_path / "work", {"TZ": "America/Los_Angeles"})
     assert result.returncode == 0, result.output[-3000:]
     assert str(result.query("select min(charge_period_start) from main_staging.stg_focus__charges")[0][0]) == "2026-08-01 00:00:00"
+
+
+def test_cur_files_are_named_as_cur_with_what_to_export_instead(tmp_path: Path) -> None:
+    """A CUR 2.0 file and a legacy CUR file dropped where FOCUS goes (issue 17): one line each
+    naming the format, not a "missing required FOCUS column" per column. Column names from the
+    AWS Data Exports user guide (CUR 2.0 table dictionary; migrating from legacy CUR)."""
+    landing = tmp_path / "landing"
+    cur2 = pa.table(
+        {
+            "identity_line_item_id": ["a"],
+            "bill_billing_period_start_date": pa.array([None], pa.timestamp("ms")),
+            "line_item_line_item_type": ["Usage"],
+            "line_item_usage_type": ["USE1-Host:ml.m5.large"],
+            "line_item_unblended_cost": [1.5],
+            "resource_tags": pa.array([[("user_team", "nlp")]], pa.map_(pa.string(), pa.string())),
+        }
+    )
+    cur2_path = _write(cur2, landing, "cur2-00001.snappy.parquet")
+    legacy = landing / "focus" / "legacy" / "data" / "BILLING_PERIOD=2026-08" / "legacy-00001.csv"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text("identity/LineItemId,lineItem/LineItemType,lineItem/UsageType,lineItem/UnblendedCost\na,Usage,USE1-Host:ml.m5.large,1.5\n")
+    result = run_dbt(FOCUS_ONLY, landing, tmp_path / "work")
+    assert result.returncode != 0
+    assert f"{cur2_path.relative_to(landing / 'focus')}: this is an AWS CUR 2.0 file" in result.output
+    assert "legacy-00001.csv: this is a legacy AWS Cost and Usage Report (CUR) file" in result.output
+    assert "FOCUS 1.2 with AWS columns" in result.output
+    assert "missing required FOCUS column" not in result.output
