@@ -26,7 +26,7 @@ import duckdb
 import pytest
 from conftest import FACT_AND_UPSTREAM, PROJECT, DbtResult, manifest_files, write_demo
 from ml_cost_tools.browser import browser_page, read_page
-from reference import demo_reference
+from reference import demo_reference, published_reference
 
 CENT = 0.005
 PAGES = ("index", "teams", "models", "endpoints", "tags", "waste")
@@ -249,21 +249,11 @@ def test_a_failed_build_leaves_the_published_warehouse_untouched(reference: tupl
     assert published.read_bytes() == before
 
 
-def test_publish_beside_a_reader_writes_focus_1_3_splits_that_sum_to_their_origin_charges(reference: tuple[Path, DbtResult], tmp_path: Path) -> None:
-    landing, duck = reference
-    out = tmp_path / "published"
-    with duckdb.connect(str(duck.warehouse), read_only=True):  # a BI tool is reading while we publish
-        done = make(
-            ["publish"],
-            {
-                "ML_COST_WAREHOUSE": str(duck.warehouse),
-                "ML_COST_DUCKDB_TEMP_DIR": str(tmp_path / "tmp"),
-                "ML_COST_PUBLISH": str(out),
-                "DBT_TARGET_PATH": str(tmp_path / "target"),
-                "DBT_LOG_PATH": str(tmp_path / "logs"),
-            },
-        )
-    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+def test_publish_beside_a_reader_writes_focus_1_3_splits_that_sum_to_their_origin_charges(
+    reference: tuple[Path, DbtResult], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    landing, _ = reference
+    out = published_reference(tmp_path_factory.getbasetemp() / "reference")  # make publish, a reader holding the warehouse
     con = duckdb.connect()
     con.execute(f"create view allocated as select * from read_parquet('{out}/fct_focus_allocated_charges/*.parquet')")
     files = manifest_files(landing)

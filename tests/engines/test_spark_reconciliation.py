@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import PROJECT, DbtResult, manifest_files
-from reference import demo_reference
+from reference import demo_reference, published_reference
 
 DIMENSIONS = ("team", "model", "experiment", "environment", "cost_category", "allocation_method")
 # the same dimensions in the FOCUS 1.3 dataset (fct_focus_allocated_charges), and its allocation columns
@@ -70,17 +70,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DbtResult, P
     # adapter-neutral); the second, incremental one runs every data test
     make(["build"], {**spark, "ML_COST_LANDING": str(earlier), "DBT_ARGS": "--exclude test_type:data"})
     second = make(["build", "publish"], {**spark, "ML_COST_LANDING": str(landing), "DBT_ARGS": "--exclude test_type:unit"})
-    duck_published = root / "published-duckdb"
-    make(
-        ["publish"],
-        {
-            "ML_COST_WAREHOUSE": str(duck.warehouse),
-            "ML_COST_DUCKDB_TEMP_DIR": str(duck.warehouse.parent / "tmp"),
-            "ML_COST_PUBLISH": str(duck_published),
-            "DBT_TARGET_PATH": str(duck.warehouse.parent / "target-publish"),
-            "DBT_LOG_PATH": str(duck.warehouse.parent / "logs-publish"),
-        },
-    )
+    duck_published = published_reference(tmp_path_factory.getbasetemp() / "reference")
     return landing, duck, root / "published-spark", duck_published, second
 
 
