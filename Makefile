@@ -78,7 +78,8 @@ spark-setup: $(SPARK_STAMP) profiles.yml
 	@mkdir -p "$(ML_COST_SPARK_DIR)"
 
 build-spark: spark-setup
-	$(SPARK_VENV)/bin/ml-cost-export-catalog --landing "$(ML_COST_LANDING)" --out "$(ML_COST_EXPORT_CATALOG)"
+	$(SPARK_VENV)/bin/ml-cost-export-catalog --landing "$(ML_COST_LANDING)" --out "$(ML_COST_EXPORT_CATALOG)" \
+		--billing-export "$${ML_COST_BILLING_EXPORT:-auto}"
 	$(SPARK_VENV)/bin/dbt run-operation register_sources
 	$(SPARK_VENV)/bin/dbt build $(DBT_ARGS)
 

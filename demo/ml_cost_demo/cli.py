@@ -10,7 +10,7 @@ from pathlib import Path
 from .account import DEFAULT_DAYS
 from .focus_writer import EXPORT_MODES
 from .granularity import GRANULARITIES
-from .landing_writer import write_landing
+from .landing_writer import EXPORTS, write_landing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         default="hourly",
         help="the export's time granularity: charge periods of an hour, a day or the billing period",
     )
+    parser.add_argument(
+        "--export",
+        choices=EXPORTS,
+        default="focus",
+        help="the billing export written: FOCUS 1.2 (focus/), CUR 2.0 (cur2/, the same charges) or both",
+    )
     args = parser.parse_args(argv)
     if args.landing.exists() and any(args.landing.iterdir()):
         if not args.force:
@@ -46,14 +52,16 @@ def main(argv: list[str] | None = None) -> int:
         billing_tags=not args.no_billing_tags,
         export_mode=args.export_mode,
         granularity=args.granularity,
+        exports=args.export,
     )
     if args.billing_only:
         for area in ("sagemaker", "cloudwatch"):
             shutil.rmtree(args.landing / area, ignore_errors=True)
     print(
         f"demo landing folder written to {args.landing}: "
-        f"{counts['focus_rows']:,} FOCUS rows in {counts['focus_files']} files, "
-        f"{sum(v for k, v in counts.items() if not k.startswith('focus')):,} metadata and metric rows"
+        + (f"{counts['focus_rows']:,} FOCUS rows in {counts['focus_files']} files, " if "focus_files" in counts else "")
+        + (f"CUR 2.0 in {counts['cur2_files']} files, " if "cur2_files" in counts else "")
+        + f"{sum(v for k, v in counts.items() if not k.startswith(('focus', 'cur2'))):,} metadata and metric rows"
     )
     return 0
 

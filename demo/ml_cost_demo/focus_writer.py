@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -327,13 +327,13 @@ def execution_id(d: Delivery, export_name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{export_name}/{d.period}/{d.at.isoformat()}"))
 
 
-def manifest_body(d: Delivery, export_name: str, account_id: str, data_files: list[str]) -> dict[str, object]:
+def manifest_body(d: Delivery, export_name: str, account_id: str, data_files: list[str], schema: pa.Schema = FOCUS_12_SCHEMA) -> dict[str, object]:
     """The top-level fields of the AWS Data Exports manifest reference
     (docs.aws.amazon.com/cur/latest/userguide/dataexports-manifest.html); dataFiles are full S3 URIs."""
     return {
         "executionId": execution_id(d, export_name),
         "exportArn": f"arn:aws:bcm-data-exports:us-east-1:{account_id}:export/{export_name}",
-        "columns": [{"name": f.name, "type": _MANIFEST_TYPES.get(str(f.type), str(f.type).replace(" ", ""))} for f in FOCUS_12_SCHEMA],
+        "columns": [{"name": f.name, "type": _MANIFEST_TYPES.get(str(f.type), str(f.type).replace(" ", ""))} for f in schema],
         "dataFiles": [f"{DEMO_BUCKET}/{export_name}/{name}" for name in data_files],
         "additionalOutputFiles": [],
     }
@@ -349,6 +349,8 @@ def write_export(
     mode: str = "create-new",
     account_id: str = "111111111111",
     granularity: str = "hourly",
+    convert: Callable[[pa.Table], pa.Table] | None = None,
+    schema: pa.Schema = FOCUS_12_SCHEMA,
 ) -> list[Path]:
     """Write deliveries in the AWS Data Exports layout, each with its manifest.
 
@@ -360,7 +362,8 @@ def write_export(
     ``chunks`` may be one table or an iterable of tables (streamed: memory stays flat however many
     rows). The files' modification time is the delivery time (as ``aws s3 sync`` keeps S3's
     LastModified). ``granularity`` is the export's TIME_GRANULARITY: hourly rows are summed to
-    daily or monthly charge periods (module granularity).
+    daily or monthly charge periods (module granularity). ``convert`` turns the FOCUS rows of a
+    delivery into another export's rows in ``schema`` (CUR 2.0: cur2_writer.focus_to_cur2).
     """
     ordered = _deliveries_to_write(deliveries, mode)
     writers: dict[int, tuple[Path, pq.ParquetWriter, int]] = {}
@@ -374,7 +377,7 @@ def write_export(
         path = folder(ordered[i]) / f"{export_name}-{len(files[i]) + 1:05d}.snappy.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        writers[i] = (path, pq.ParquetWriter(tmp, FOCUS_12_SCHEMA, compression="snappy"), 0)
+        writers[i] = (path, pq.ParquetWriter(tmp, schema, compression="snappy"), 0)
         files[i].append(path)
 
     def close_writer(i: int) -> None:
@@ -387,6 +390,8 @@ def write_export(
             part = to_granularity(_delivery_part(chunk, d), granularity)
             if part.num_rows == 0:
                 continue
+            if convert is not None:
+                part = convert(part)
             if i not in writers:
                 open_writer(i)
             path, writer, count = writers[i]
@@ -398,7 +403,7 @@ def write_export(
         close_writer(i)
     written: list[Path] = []
     for i, d in enumerate(ordered):
-        _write_manifest(root, export_name, d, folder(d, "metadata"), files[i], account_id)
+        _write_manifest(root, export_name, d, folder(d, "metadata"), files[i], account_id, schema)
         written.extend(files[i])
     return written
 
@@ -414,12 +419,12 @@ def _deliveries_to_write(deliveries: list[Delivery], mode: str) -> list[Delivery
     return ordered
 
 
-def _write_manifest(root: Path, export_name: str, d: Delivery, manifest_dir: Path, files: list[Path], account_id: str) -> None:
+def _write_manifest(root: Path, export_name: str, d: Delivery, manifest_dir: Path, files: list[Path], account_id: str, schema: pa.Schema) -> None:
     """The delivery's manifest; the files' and the manifest's modification time is the delivery time."""
     manifest_dir.mkdir(parents=True, exist_ok=True)
     names = [f.relative_to(root / export_name).as_posix() for f in files]
     manifest = manifest_dir / f"{export_name}-Manifest.json"
-    manifest.write_text(json.dumps(manifest_body(d, export_name, account_id, names), indent=2))
+    manifest.write_text(json.dumps(manifest_body(d, export_name, account_id, names, schema), indent=2))
     stamp = d.at.timestamp()
     for f in [*files, manifest]:
         os.utime(f, (stamp, stamp))

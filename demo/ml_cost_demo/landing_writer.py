@@ -10,8 +10,11 @@ import pyarrow as pa
 from ml_cost_extract.landing import TABLES_BY_NAME, rows_to_arrow, table_path, write_table
 
 from .account import DEFAULT_DAYS, EXPORT_NAME, PAYER, REGION, START, Account
-from .focus_writer import Delivery, month_start, next_month, replicate, write_export
+from .cur2_writer import CUR2_EXPORT_NAME, CUR2_SCHEMA, focus_to_cur2
+from .focus_writer import FOCUS_12_SCHEMA, Delivery, month_start, next_month, replicate, write_export
 from .organisation import build
+
+EXPORTS = ("focus", "cur2", "both")
 
 
 def deliveries_for(hours: int) -> list[Delivery]:
@@ -50,6 +53,7 @@ def write_landing(
     copies_per_chunk: int = 16,
     export_mode: str = "create-new",
     granularity: str = "hourly",
+    exports: str = "focus",
 ) -> dict[str, int]:
     """Write the demo landing folder; returns row counts per table.
 
@@ -58,8 +62,12 @@ def write_landing(
     ``billing_tags=False`` empties every billing ``Tags`` value (tags then exist only in the API).
     ``export_mode`` is the export's file versioning: ``create-new`` (a folder per delivery) or
     ``overwrite`` (chunks rewritten in place). ``granularity`` is the export's TIME_GRANULARITY
-    (hourly, daily or monthly charge periods; the same charges summed).
+    (hourly, daily or monthly charge periods; the same charges summed). ``exports``: which billing
+    exports of the account are written: ``focus`` (``focus/``), ``cur2`` (CUR 2.0, ``cur2/``, the
+    same charges as CUR 2.0 line items, module cur2_writer) or ``both``.
     """
+    if exports not in EXPORTS:
+        raise ValueError(f"exports {exports!r}: expected one of {EXPORTS}")
     counts: dict[str, int] = {}
     hours = days * 24
     acct = Account(copy=0, hours=hours)
@@ -70,17 +78,27 @@ def write_landing(
         focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
     copies = _copies(scale)
     batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
-    files = write_export(
-        (_replicated(focus, batch) for batch in batches),
-        landing / "focus",
-        EXPORT_NAME,
-        deliveries_for(hours),
-        mode=export_mode,
-        account_id=PAYER[0],
-        granularity=granularity,
-    )
+    written = {
+        # folder: (export name, conversion of the FOCUS rows, file schema)
+        "focus": (EXPORT_NAME, None, FOCUS_12_SCHEMA),
+        "cur2": (CUR2_EXPORT_NAME, focus_to_cur2, CUR2_SCHEMA),
+    }
+    for folder, (export_name, convert, schema) in written.items():
+        if exports not in (folder, "both"):
+            continue
+        files = write_export(
+            (_replicated(focus, batch) for batch in batches),
+            landing / folder,
+            export_name,
+            deliveries_for(hours),
+            mode=export_mode,
+            account_id=PAYER[0],
+            granularity=granularity,
+            convert=convert,
+            schema=schema,
+        )
+        counts[f"{folder}_files"] = len(files)
     counts["focus_rows"] = focus.num_rows * scale
-    counts["focus_files"] = len(files)
     tables = {name: rows for name, rows in acct.meta.items()}
     tables["invocations"] = _metric_rows(acct)
     for name, rows in sorted(tables.items()):

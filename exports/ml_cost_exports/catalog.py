@@ -19,13 +19,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ml_cost_exports.selection import ExportSelectionError, Selection, select_export_files
+from ml_cost_exports.selection import ExportSelectionError, Selection
+from ml_cost_exports.sources import EXPORTS, ExportChoice, select_billing_export
 
 SELECTION_SCHEMA = pa.schema(
     [
         ("file_path", pa.string()),
         ("source_file", pa.string()),
         ("file_format", pa.string()),
+        ("export_format", pa.string()),
         ("export_name", pa.string()),
         ("billing_period", pa.string()),
         ("delivery_key", pa.string()),
@@ -46,9 +48,10 @@ COLUMNS_SCHEMA = pa.schema([("file_path", pa.string()), ("column_name", pa.strin
 LANDED_SCHEMA = pa.schema([("area", pa.string()), ("table_name", pa.string()), ("file_count", pa.int64())])
 
 
-def selection_table(selection: Selection) -> pa.Table:
-    """Every file found under the export root, whether it counts and why."""
-    return pa.Table.from_pylist([asdict(f) for f in selection.files], schema=SELECTION_SCHEMA)
+def selection_table(choice: ExportChoice) -> pa.Table:
+    """Every file found under the export roots, its export format, whether it counts and why."""
+    rows = [{**asdict(f), "export_format": choice.formats[f.file_path]} for f in choice.selection.files]
+    return pa.Table.from_pylist(rows, schema=SELECTION_SCHEMA)
 
 
 KINDS: tuple[tuple[str, Callable[[pa.DataType], bool]], ...] = (
@@ -92,7 +95,8 @@ def landed_tables_table(landing: Path) -> pa.Table:
     registering never creates a folder in the landing (Spark creates a missing LOCATION).
     """
     rows = []
-    for area in sorted(p for p in landing.absolute().iterdir() if p.is_dir() and p.name != "focus" and not p.name.startswith((".", "_"))):
+    exports = set(EXPORTS)  # the billing exports' folders are not metadata
+    for area in sorted(p for p in landing.absolute().iterdir() if p.is_dir() and p.name not in exports and not p.name.startswith((".", "_"))):
         for table in sorted(p for p in area.iterdir() if p.is_dir()):
             count = sum(1 for f in table.rglob("*.parquet") if not f.name.startswith((".", "_")))
             if count:
@@ -100,16 +104,17 @@ def landed_tables_table(landing: Path) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=LANDED_SCHEMA)
 
 
-def write_catalog(landing: Path, out: Path) -> Selection:
-    """Select the files under <landing>/focus/; write <out>/export_files/, export_file_columns/, landed_tables/.
+def write_catalog(landing: Path, out: Path, billing_export: str = "auto") -> Selection:
+    """Select the files of the billing export (ml_cost_exports.sources); write <out>/export_files/,
+    export_file_columns/, landed_tables/.
 
     Each table is one Parquet file in its own folder (a table location on Spark), replaced
     whole: a file is written under a temporary name and renamed, so a reader never sees half.
     """
-    root = landing.absolute() / "focus"
-    selection = select_export_files(root)
+    choice = select_billing_export(landing, billing_export)
+    selection = choice.selection
     tables = {
-        "export_files": selection_table(selection),
+        "export_files": selection_table(choice),
         "export_file_columns": file_columns_table(selection),
         "landed_tables": landed_tables_table(landing),
     }
@@ -126,10 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ml-cost-export-catalog", description=__doc__.splitlines()[0])
     parser.add_argument("--landing", type=Path, required=True, help="landing folder (its focus/ sub-folder is read)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the export_files/ and export_file_columns/ tables")
+    parser.add_argument("--billing-export", default="auto", help="auto (default), focus or cur2: the dbt var billing_export")
     args = parser.parse_args(argv)
-    print(f"[export catalog] listing {args.landing.absolute() / 'focus'}", file=sys.stderr, flush=True)
+    print(f"[export catalog] listing the billing exports under {args.landing.absolute()}", file=sys.stderr, flush=True)
     try:
-        selection = write_catalog(args.landing, args.out)
+        selection = write_catalog(args.landing, args.out, args.billing_export)
     except ExportSelectionError as exc:
         print(f"ERROR [FOCUS export] {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,15 @@
     {{ return(query_values(query ~ ' order by file_path')) }}
 {%- endmacro %}
 
+{#-
+    The billing export the selected files belong to: focus or cur2 (AWS CUR 2.0); one export is
+    read at a time (var billing_export, ml_cost_exports.sources). Every engine.
+-#}
+{% macro billing_export_format() -%}
+    {%- set formats = query_values("select distinct export_format from " ~ ref('base_focus__export_files') ~ " where is_selected") -%}
+    {{ return(formats[0] if formats else 'focus') }}
+{%- endmacro %}
+
 {#- Delivery key -> signature of every selected delivery in the landing (every engine). -#}
 {% macro focus_delivery_signatures() -%}
     {%- set result = {} -%}

@@ -35,16 +35,22 @@
     {#- nothing to read: one file's shape, no rows (where false below) -#}
     {%- set none_selected = files | length == 0 -%}
     {%- set files = files if files else focus_export_files()[:1] -%}
-    {%- set columns_by_file = focus_file_columns(files) -%}
-    {%- do focus_raise_problems(focus_empty_file_problems(files) + focus_file_problems(columns_by_file)) -%}
-    {{ focus_rows_sql(focus_file_groups(columns_by_file), export_files, none_selected) }}
+    {%- set export_format = billing_export_format() -%}
+    {%- if export_format == 'cur2' -%}
+        {%- set columns_by_file = focus_file_columns(files, cur2_wanted_columns()) -%}
+        {%- do focus_raise_problems(focus_empty_file_problems(files) + cur2_file_problems(columns_by_file), 'CUR 2.0') -%}
+    {%- else -%}
+        {%- set columns_by_file = focus_file_columns(files) -%}
+        {%- do focus_raise_problems(focus_empty_file_problems(files) + focus_file_problems(columns_by_file)) -%}
+    {%- endif -%}
+    {{ focus_rows_sql(focus_file_groups(columns_by_file), export_files, none_selected, export_format) }}
 {%- endmacro %}
 
 {#-
     The rows of every group of files (focus_file_groups) in the columns of focus_columns(),
     with the file, row key and delivery of each row (see focus_export_select).
 -#}
-{% macro focus_rows_sql(groups, export_files, none_selected) -%}
+{% macro focus_rows_sql(groups, export_files, none_selected, export_format='focus') -%}
     with
 
     export_files as (
@@ -55,24 +61,32 @@
 
     export_rows as (
     {%- for group in groups %}
+        {#- CUR 2.0: the line items as FOCUS columns first (macro cur2_rows_sql) -#}
+        {%- set columns = cur2_focus_column_kinds() if export_format == 'cur2' else group.columns %}
         {{ 'union all' if not loop.first }}
         select
         {%- for column in focus_columns() %}
-            {%- set expression = focus_column_expression(column, group.columns.get(column.name | lower), group.format) %}
+            {%- set expression = focus_column_expression(column, columns.get(column.name | lower), group.format) %}
             {%- if column.alias == 'tags' %}
                 {%- set expression = tags_with_cost_categories(expression, focus_column_expression(
-                    {'name': 'x_CostCategories', 'type': 'map'}, group.columns.get('x_costcategories'), group.format)) %}
+                    {'name': 'x_CostCategories', 'type': 'map'}, columns.get('x_costcategories'), group.format)) %}
             {%- endif %}
             {{ expression }} as {{ column.alias }},
         {%- endfor %}
             filename as source_path,
-        {%- if group.format == 'parquet' %}
+        {%- if export_format == 'cur2' %}
+            file_row_key as source_row_key,
+        {%- elif group.format == 'parquet' %}
             cast(file_row_number as varchar) as source_row_key,
             {%- else %}
             {{ focus_csv_row_key(group.columns) }} as source_row_key,
         {%- endif %}
             '{{ group.format }}' as source_format
+        {%- if export_format == 'cur2' %}
+        from {{ cur2_rows_sql(group) }} as cur2_rows
+        {%- else %}
         from {{ focus_read_parquet(group.files) if group.format == 'parquet' else focus_read_csv(group.files) }}
+        {%- endif %}
     {%- endfor %}
     )
 

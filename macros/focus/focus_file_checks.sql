@@ -25,15 +25,25 @@
         {%- if cur -%}
             {%- do problems.append(file ~ ": " ~ cur) -%}
         {%- else -%}
-            {%- for name in required if name not in found.columns -%}
-                {%- do problems.append(file ~ ": missing required FOCUS column " ~ wanted[name].name
-                    ~ " (expected " ~ wanted[name].type ~ ")") -%}
-            {%- endfor -%}
-            {%- for name, actual in found.columns.items() if not focus_kind_fits(wanted[name].type, actual.kind) -%}
-                {%- do problems.append(file ~ ": column " ~ actual.name ~ " has type " ~ actual.kind
-                    ~ ", expected " ~ focus_kind_label(wanted[name].type)) -%}
-            {%- endfor -%}
+            {%- do problems.extend(focus_column_problems(file, found, wanted, required, 'FOCUS')) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {{ return(problems) }}
+{%- endmacro %}
+
+{#-
+    The problems of one file's columns: each required column that is missing, each column of a
+    kind its type cannot take; hints: lower name -> what to add to a missing column's line.
+-#}
+{% macro focus_column_problems(file, found, wanted, required, what, hints={}) -%}
+    {%- set problems = [] -%}
+    {%- for name in required if name not in found.columns -%}
+        {%- do problems.append(file ~ ": missing required " ~ what ~ " column " ~ wanted[name].name
+            ~ " (expected " ~ wanted[name].type ~ ")" ~ hints.get(name, '')) -%}
+    {%- endfor -%}
+    {%- for name, actual in found.columns.items() if not focus_kind_fits(wanted[name].type, actual.kind) -%}
+        {%- do problems.append(file ~ ": column " ~ actual.name ~ " has type " ~ actual.kind
+            ~ ", expected " ~ focus_kind_label(wanted[name].type)) -%}
     {%- endfor -%}
     {{ return(problems) }}
 {%- endmacro %}
@@ -63,15 +73,17 @@
                 ~ "resource_tags_user_..., one per tag), not FOCUS. Legacy CUR is not read; " ~ instead) }}
         {%- else -%}
             {{ return("this is an AWS CUR 2.0 file (columns line_item_line_item_type, line_item_usage_type, "
-                ~ "resource_tags, ...), not FOCUS. CUR 2.0 is not read yet; " ~ instead) }}
+                ~ "resource_tags, ...), not FOCUS. CUR 2.0 exports are read from cur2/<export-name>/, not focus/: "
+                ~ "move the export there (docs/exports.md \"CUR 2.0\")") }}
         {%- endif -%}
     {%- endif -%}
     {{ return('') }}
 {%- endmacro %}
 
-{% macro focus_raise_problems(problems) -%}
+{% macro focus_raise_problems(problems, what='FOCUS') -%}
     {%- if problems -%}
-        {{ exceptions.raise_compiler_error("Invalid FOCUS export under '" ~ focus_root() ~ "':\n  - " ~ (problems[:25] | join("\n  - "))
+        {%- set root = landing_path() ~ ('/cur2' if what == 'CUR 2.0' else '/focus') -%}
+        {{ exceptions.raise_compiler_error("Invalid " ~ what ~ " export under '" ~ root ~ "':\n  - " ~ (problems[:25] | join("\n  - "))
             ~ ("\n  ... and " ~ (problems | length - 25) ~ " more" if problems | length > 25 else "")) }}
     {%- endif -%}
 {%- endmacro %}

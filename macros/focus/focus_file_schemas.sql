@@ -2,12 +2,12 @@
 
 {#-
     file path -> {lower column name: {'name': column name in the file, 'kind': kind}} for the
-    FOCUS columns (focus_columns()) of each file, with the file's format and all its column
+    FOCUS columns (focus_columns(); or the `wanted` ones, the CUR 2.0 reader's) of each file, with the file's format and all its column
     names ('names', to recognise a CUR file); Parquet kinds from parquet_schema(), CSV columns
     are text.
 -#}
-{% macro focus_file_columns(files) -%}
-    {%- set wanted = focus_wanted_columns() -%}
+{% macro focus_file_columns(files, wanted=none) -%}
+    {%- set wanted = wanted if wanted is not none else focus_wanted_columns() -%}
     {%- set found = {} -%}
     {%- set parquet_files = [] -%}
     {%- for file in files -%}

@@ -27,6 +27,11 @@
     {%- if not execute -%}
         {{ return('select 1 as placeholder') }}
     {%- endif -%}
+    {%- if billing_export_format() == 'cur2' -%}
+        {{ exceptions.raise_compiler_error("The landed billing export is CUR 2.0 (" ~ landing_path() ~ "/cur2/): on "
+            ~ adapter.type() ~ " only FOCUS exports are read for now; CUR 2.0 is read on DuckDB (docs/engines.md, docs/exports.md). "
+            ~ "Export 'FOCUS 1.2 with AWS columns' too, or build on DuckDB.") }}
+    {%- endif -%}
     {%- set files = focus_export_files(delivery_keys) -%}
     {%- set all_files = files if files else focus_export_files()[:1] -%}
     {%- set csv_problems = [] -%}

@@ -3,21 +3,24 @@
 {#-
     Normalise one column of one group of files to its FOCUS type, then check it: a cost,
     price or quantity must be a finite number (NaN and infinity fail naming the file and the
-    column), and the period columns FOCUS requires on every row must not be null.
+    column), and the period columns FOCUS requires on every row must not be null. The CUR 2.0
+    reader types its columns with it too (label 'CUR 2.0 file', its own period columns).
 -#}
-{% macro focus_column_expression(column, actual, file_format) -%}
-    {%- set value = focus_value_expression(column, actual) -%}
+{% macro focus_column_expression(column, actual, file_format, label='FOCUS file', periods=none) -%}
+    {%- set periods = periods if periods is not none
+        else ['BillingPeriodStart', 'BillingPeriodEnd', 'ChargePeriodStart', 'ChargePeriodEnd'] -%}
+    {%- set value = focus_value_expression(column, actual, label) -%}
     {%- if actual is none or actual.kind == 'null' -%}
         {{ value }}
     {%- elif column.type == 'double' -%}
         case
             when isfinite({{ value }}) or {{ value }} is null then {{ value }}
-            else error('FOCUS file ' || filename || ': column {{ column.name }} is ' || cast({{ value }} as varchar) || '; expected a finite number')
+            else error('{{ label }} ' || filename || ': column {{ column.name }} is ' || cast({{ value }} as varchar) || '; expected a finite number')
         end
-    {%- elif column.name in ('BillingPeriodStart', 'BillingPeriodEnd', 'ChargePeriodStart', 'ChargePeriodEnd') -%}
+    {%- elif column.name in periods -%}
         case
             when {{ value }} is null
-                then error('FOCUS file ' || filename || ': column {{ column.name }} is null; expected a timestamp on every row (FOCUS requires it)')
+                then error('{{ label }} ' || filename || ': column {{ column.name }} is null; expected a timestamp on every row{{ ' (FOCUS requires it)' if label == 'FOCUS file' }}')
             else {{ value }}
         end
     {%- else -%}
@@ -25,7 +28,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro focus_value_expression(column, actual) -%}
+{% macro focus_value_expression(column, actual, label='FOCUS file') -%}
     {%- if actual is none or actual.kind == 'null' -%}
         cast(null as {{ string_map_type() if column.type == 'map' else column.type }})
     {%- else -%}
@@ -37,7 +40,7 @@
             case
                 when {{ ref }} is null or trim({{ ref }}) in ('', '{}') then cast(null as {{ string_map_type() }})
                 when json_valid({{ ref }}) then {{ json_to_string_map(ref) }}
-                else error({{ focus_value_error(column, ref, 'a JSON object') }})
+                else error({{ focus_value_error(column, ref, 'a JSON object', label) }})
             end
         {%- elif column.type == 'varchar' -%}
             nullif(cast({{ ref }} as varchar), '')
@@ -48,13 +51,13 @@
             case
                 when {{ ref }} is null then null
                 when regexp_matches(trim({{ ref }}), '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
-                    then coalesce(timezone('UTC', try_cast(trim({{ ref }}) as timestamptz)), error({{ focus_value_error(column, ref, column.type) }}))
-                else coalesce(try_cast({{ ref }} as timestamp), error({{ focus_value_error(column, ref, column.type) }}))
+                    then coalesce(timezone('UTC', try_cast(trim({{ ref }}) as timestamptz)), error({{ focus_value_error(column, ref, column.type, label) }}))
+                else coalesce(try_cast({{ ref }} as timestamp), error({{ focus_value_error(column, ref, column.type, label) }}))
             end
         {%- elif kind == 'string' -%}
             case
                 when {{ ref }} is null then null
-                else coalesce(try_cast({{ ref }} as {{ column.type }}), error({{ focus_value_error(column, ref, column.type) }}))
+                else coalesce(try_cast({{ ref }} as {{ column.type }}), error({{ focus_value_error(column, ref, column.type, label) }}))
             end
         {%- else -%}
             cast({{ ref }} as {{ column.type }})
@@ -62,8 +65,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro focus_value_error(column, ref, expected) -%}
-    'FOCUS file ' || filename || ': column {{ column.name }} expected {{ expected }}, got ''' || {{ ref }} || ''''
+{% macro focus_value_error(column, ref, expected, label='FOCUS file') -%}
+    '{{ label }} ' || filename || ': column {{ column.name }} expected {{ expected }}, got ''' || {{ ref }} || ''''
 {%- endmacro %}
 
 {#- CSV rows have no position: hash the row, and number identical rows of a file. -#}

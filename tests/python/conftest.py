@@ -112,12 +112,13 @@ def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     return result
 
 
-def manifest_files(landing: Path) -> list[Path]:
+def manifest_files(landing: Path, export: str = "focus") -> list[Path]:
     """The data files that count, read independently of the pipeline: for each export and billing
     period, the dataFiles of the newest manifest (by its timestamped folder; overwrite mode: the
-    one manifest) whose files are all present, mapped from their S3 URIs to the landing folder."""
+    one manifest) whose files are all present, mapped from their S3 URIs to the landing folder.
+    export: the billing export's folder, focus (FOCUS) or cur2 (CUR 2.0)."""
     files: list[Path] = []
-    for period in sorted((landing / "focus").glob("*/metadata/BILLING_PERIOD=*")):
+    for period in sorted((landing / export).glob("*/metadata/BILLING_PERIOD=*")):
         export_root = period.parents[1]
         newest_first = sorted(period.rglob("*Manifest.json"), key=lambda m: m.parent.name if m.parent != period else "", reverse=True)
         for manifest in newest_first:

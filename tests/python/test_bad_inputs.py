@@ -144,4 +144,5 @@ def test_cur_files_are_named_as_cur_with_what_to_export_instead(tmp_path: Path) 
     assert f"{cur2_path.relative_to(landing / 'focus')}: this is an AWS CUR 2.0 file" in result.output
     assert "legacy-00001.csv: this is a legacy AWS Cost and Usage Report (CUR) file" in result.output
     assert "FOCUS 1.2 with AWS columns" in result.output
+    assert "CUR 2.0 exports are read from cur2/<export-name>/, not focus/" in result.output
     assert "missing required FOCUS column" not in result.output

@@ -1,5 +1,6 @@
--- Files under <landing>/focus/ that do not count, with the reason: superseded deliveries,
--- stale chunks no manifest lists, hidden and marker files. Nothing is dropped silently.
+-- Files of the billing exports that do not count, with the reason: superseded deliveries,
+-- stale chunks no manifest lists, hidden and marker files, the export not read when FOCUS
+-- and CUR 2.0 are both landed. Nothing is dropped silently.
 with
 
 export_files as (
@@ -11,6 +12,7 @@ export_files as (
 final as (
 
     select
+        export_format,
         source_file,
         export_name,
         billing_period,

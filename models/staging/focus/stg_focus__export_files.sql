@@ -1,5 +1,5 @@
--- Every file under <landing>/focus/ with whether it counts and why (the AWS Data Exports
--- manifests decide; see base_focus__export_files).
+-- Every file of the billing exports (<landing>/focus/, <landing>/cur2/) with whether it counts
+-- and why (the AWS Data Exports manifests decide; see base_focus__export_files).
 with
 
 export_files as (
@@ -11,6 +11,7 @@ export_files as (
 final as (
 
     select
+        export_format,
         source_file,
         file_format,
         export_name,

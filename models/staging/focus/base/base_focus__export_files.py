@@ -1,4 +1,6 @@
-"""Every file under <landing>/focus/, whether it counts and why (ml_cost_exports.selection).
+"""Every file of the billing exports under <landing>/focus/ (FOCUS) and <landing>/cur2/ (CUR 2.0),
+whether it counts and why (ml_cost_exports.sources and .selection). Only one export is read
+(var billing_export; FOCUS when both are landed, with a warning).
 
 The AWS Data Exports manifests decide which files count: only the files a billing period's
 latest manifest lists; without manifests, the latest create-new delivery folder by its
@@ -13,16 +15,17 @@ import sys
 from pathlib import Path
 
 from ml_cost_exports.catalog import selection_table
-from ml_cost_exports.selection import ExportSelectionError, select_export_files
+from ml_cost_exports.selection import ExportSelectionError
+from ml_cost_exports.sources import EXPORTS, select_billing_export
 
 
 def model(dbt, session):  # noqa: ANN001, ANN201 - dbt's entry point
     dbt.config(materialized="table")
-    root = Path(dbt.config.get("landing_path")).absolute() / "focus"
+    landing = Path(dbt.config.get("landing_path")).absolute()
     try:
-        selection = select_export_files(root)
+        choice = select_billing_export(landing, dbt.config.get("billing_export"))
     except ExportSelectionError as exc:
-        raise RuntimeError(f"FOCUS export under '{root}': {exc}") from None
-    for warning in selection.warnings:
-        print(f"WARNING [FOCUS export] {warning}", file=sys.stderr, flush=True)
-    return selection_table(selection)
+        raise RuntimeError(str(exc)) from None
+    for warning in choice.selection.warnings:
+        print(f"WARNING [{EXPORTS[choice.export_format]}] {warning}", file=sys.stderr, flush=True)
+    return selection_table(choice)

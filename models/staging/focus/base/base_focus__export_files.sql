@@ -16,6 +16,7 @@ final as (
         file_path,
         source_file,
         file_format,
+        export_format,
         export_name,
         billing_period,
         delivery_key,
