@@ -3,8 +3,9 @@ and its `make publish`.
 
 The Spark reconciliation compares Spark with them; the BI tests (test_bi.py) build the
 dashboards from the build, build on a copy of it and read the FOCUS 1.3 dataset of the
-publish. Made once: dbt takes about three minutes on CI's two cores, which the suite cannot
-pay twice (docs/performance.md "CI cost").
+publish. Made once: dbt takes about three minutes on CI's two cores, which the suites cannot
+pay twice (docs/performance.md "CI cost"); under `make test` the DuckDB suite, in the other
+pytest process, reads the same build.
 """
 
 from __future__ import annotations
@@ -15,16 +16,13 @@ import subprocess
 from pathlib import Path
 
 import duckdb
-from conftest import PROJECT, DbtResult, run_dbt, write_demo
+from conftest import PROJECT, DbtResult, shared_demo
 
 
-@functools.cache
 def demo_reference(root: Path) -> tuple[Path, DbtResult]:
-    """The demo landing folder under root and `dbt build` of it (models, seeds, data tests)."""
-    landing = write_demo(root / "landing")
-    duck = run_dbt(["build"], landing, root / "duckdb")
-    assert duck.returncode == 0, duck.output[-5000:]
-    return landing, duck
+    """The demo landing folder and `dbt build` of it (models, seeds, data and unit tests): the
+    DuckDB suite's demo build (conftest.shared_demo), shared with it under `make test`."""
+    return shared_demo(root.parent / "shared-demo")
 
 
 @functools.cache

@@ -99,17 +99,44 @@ def write_demo(landing: Path, *extra: str) -> Path:
     return landing
 
 
+# make test runs the DuckDB suite and the engine suite side by side (two pytest processes); both
+# read the same demo build: the first to need it builds it here, under a lock, and the other
+# waits and reads it (docs/performance.md "CI cost"). Without the variable, one per process.
+SHARED_DEMO = "ML_COST_TEST_SHARED"
+
+
+@functools.cache
+def shared_demo(fallback: Path) -> tuple[Path, DbtResult]:
+    """The demo landing folder and its `dbt build` (models, seeds, data tests, unit tests), made
+    once per `make test` (in $ML_COST_TEST_SHARED) or once per pytest process (under fallback).
+    Readers open the warehouse read-only; tests that change it work on a copy."""
+    import fcntl
+
+    root = Path(os.environ[SHARED_DEMO]) if os.environ.get(SHARED_DEMO) else fallback
+    root.mkdir(parents=True, exist_ok=True)
+    landing, work, done = root / "landing", root / "build", root / "done"
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(landing, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
+            write_demo(landing)
+            result = run_dbt(["build"], landing, work, unit_tests=True)
+            assert result.returncode == 0, result.output[-5000:]
+            (root / "output.txt").write_text(result.output)
+            done.touch()
+    return landing, DbtResult(0, (root / "output.txt").read_text(), work / "warehouse.duckdb")
+
+
 @pytest.fixture(scope="session")
 def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_demo(tmp_path_factory.mktemp("demo") / "landing")
+    return shared_demo(tmp_path_factory.getbasetemp() / "shared-demo")[0]
 
 
 @pytest.fixture(scope="session")
-def demo_build(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
     """`dbt build` (models, seeds, data tests, unit tests) on the demo landing folder."""
-    result = run_dbt(["build"], demo_landing, tmp_path_factory.mktemp("demo_build"), unit_tests=True)
-    assert result.returncode == 0, result.output[-5000:]
-    return result
+    return shared_demo(tmp_path_factory.getbasetemp() / "shared-demo")[1]
 
 
 def manifest_files(landing: Path, export: str = "focus") -> list[Path]:

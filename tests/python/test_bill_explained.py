@@ -198,7 +198,10 @@ def test_mf_query_equals_the_team_report(demo_build: DbtResult, demo_landing: Pa
         "cost_per_1000_invocations",
     }
     shadow = _shadow_project(tmp_path, manifest)
-    env = _dbt_env(demo_landing, tmp_path, tmp_path, {"ML_COST_WAREHOUSE": str(demo_build.warehouse.resolve())})
+    # read-only: the demo build is shared with the other pytest process under make test
+    env = _dbt_env(
+        demo_landing, tmp_path, tmp_path, {"ML_COST_WAREHOUSE": str(demo_build.warehouse.resolve()), "ML_COST_DUCKDB_ACCESS_MODE": "read_only"}
+    )
     out = tmp_path / "mf.csv"
     command = [str(BIN / "mf"), "query", "--metrics", "effective_cost", "--group-by", "team,metric_time__month", "--csv", str(out)]
     proc = subprocess.run(command, cwd=shadow, env={**env, "DBT_PROJECT_DIR": str(shadow)}, capture_output=True, text=True, check=False)

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FOCUS_SAMPLE, SHARED_FOCUS_SAMPLE, DbtResult, manifest_files, run_dbt, write_demo
+from conftest import FACT_AND_UPSTREAM, FOCUS_SAMPLE, SHARED_FOCUS_SAMPLE, DbtResult, manifest_files, run_dbt, write_demo
 
 FOCUS_ONLY = ["run", "--select", "+stg_focus__deliveries"]
 
@@ -71,7 +71,8 @@ def test_real_focus_sample_builds_and_accounts_for_every_dollar(tmp_path: Path) 
     landing = tmp_path / "landing"
     (landing / "focus").mkdir(parents=True)
     shutil.copy(FOCUS_SAMPLE, landing / "focus" / FOCUS_SAMPLE.name)
-    result = run_dbt(["build"], landing, tmp_path / "work")
+    # the fact table and everything upstream (no SageMaker rows in the sample: the reports would be empty)
+    result = run_dbt(["build", *FACT_AND_UPSTREAM], landing, tmp_path / "work")
     assert result.returncode == 0, result.output[-5000:]
     with FOCUS_SAMPLE.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -89,7 +90,12 @@ def test_real_focus_sample_builds_and_accounts_for_every_dollar(tmp_path: Path) 
 def test_billing_only_landing_builds_and_attributes_by_billing_tags(tmp_path: Path) -> None:
     landing = write_demo(tmp_path / "landing", "--billing-only")
     assert not (landing / "sagemaker").exists()
-    result = run_dbt(["build"], landing, tmp_path / "work")
+    # the fact table, the coverage gate and everything upstream
+    result = run_dbt(
+        ["build", "--select", "+fct_ml_costs", "+int_ml_daily_costs_summarized", "+rpt_tag_coverage_resources", "--indirect-selection", "cautious"],
+        landing,
+        tmp_path / "work",
+    )
     assert result.returncode == 0, result.output[-5000:]
     assert "no SageMaker metadata landed" in result.output  # the gate says why it only reports
     sources = {r[0] for r in result.query("select distinct team_source from main.fct_ml_costs")}

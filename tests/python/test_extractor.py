@@ -16,7 +16,7 @@ import boto3
 import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
-from conftest import BIN, NO_GATE, run_dbt
+from conftest import BIN, FACT_AND_UPSTREAM, NO_GATE, run_dbt
 from ml_cost_demo.focus_writer import FocusRows
 from ml_cost_extract import cli
 from moto.server import ThreadedMotoServer
@@ -269,7 +269,7 @@ def test_end_to_end_moto_extractor_dbt_build(aws: dict[str, str], tmp_path: Path
             (endpoint, "USE1-Host:ml.g4dn.xlarge"),  # variant v2's
         ],
     )
-    build = run_dbt(["build", *NO_GATE], landing, tmp_path / "work")
+    build = run_dbt(["build", *NO_GATE, *FACT_AND_UPSTREAM], landing, tmp_path / "work")
     assert build.returncode == 0, build.output[-5000:]
     rows = {
         (r[0], r[1]): r[2:]

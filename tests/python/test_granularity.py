@@ -8,6 +8,14 @@ import pytest
 from conftest import DbtResult, run_dbt, write_demo
 
 GRAINS = ["daily", "monthly"]
+# what the tests read and everything upstream, with their data tests (the conservation tests among them)
+READ = [
+    "--select",
+    *("+" + m for m in ("fct_ml_costs", "int_ml_daily_costs_summarized", "dim_ml_models", "rpt_budget_forecast", "rpt_cost_anomalies")),
+    *("+" + m for m in ("rpt_endpoint_model_shares", "rpt_idle_resources", "rpt_tag_coverage_resources", "rpt_untagged_resources")),
+    "--indirect-selection",
+    "cautious",
+]
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +23,7 @@ def builds(demo_build: DbtResult, tmp_path_factory: pytest.TempPathFactory) -> d
     out = {"hourly": demo_build}
     for grain in GRAINS:
         landing = write_demo(tmp_path_factory.mktemp(grain) / "landing", "--granularity", grain)
-        build = run_dbt(["build"], landing, tmp_path_factory.mktemp(f"{grain}_build"))
+        build = run_dbt(["build", *READ], landing, tmp_path_factory.mktemp(f"{grain}_build"))
         assert build.returncode == 0, build.output[-5000:]  # includes the conservation tests
         out[grain] = build
     return out
