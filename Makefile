@@ -49,9 +49,11 @@ profiles.yml: profiles.yml.example
 setup: $(STAMP) profiles.yml
 	@mkdir -p "$(dir $(ML_COST_WAREHOUSE))" "$(dir $(ML_COST_WAREHOUSE))tmp"
 
+# DEMO_ARGS: ml-cost-demo options, e.g. --export cur2 (the demo account as a CUR 2.0 export,
+# docs/exports.md "CUR 2.0") in a landing folder of its own (ML_COST_LANDING=...).
 demo-data: setup
-	@if [ -d "$(ML_COST_LANDING)/focus" ]; then echo "demo landing folder exists: $(ML_COST_LANDING)"; \
-	else $(VENV)/bin/ml-cost-demo --landing "$(ML_COST_LANDING)"; fi
+	@if [ -d "$(ML_COST_LANDING)/focus" ] || [ -d "$(ML_COST_LANDING)/cur2" ]; then echo "demo landing folder exists: $(ML_COST_LANDING)"; \
+	else $(VENV)/bin/ml-cost-demo --landing "$(ML_COST_LANDING)" $(DEMO_ARGS); fi
 
 # dbt writes a working copy; the published file BI tools open is swapped in when the
 # build succeeds (tools/ml_cost_tools/warehouse.py, docs/bi.md).

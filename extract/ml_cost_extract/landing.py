@@ -2,7 +2,8 @@
 
 Layout under the landing folder (``$ML_COST_LANDING``)::
 
-    focus/<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet     (AWS Data Exports)
+    focus/<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet     (AWS Data Exports, FOCUS)
+    cur2/<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet      (AWS Data Exports, CUR 2.0)
     sagemaker/<table>/snapshot_date=YYYY-MM-DD/<account>-<region>-<run>.parquet
     cloudwatch/<table>/snapshot_date=YYYY-MM-DD/<account>-<region>-<run>.parquet
 

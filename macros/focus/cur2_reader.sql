@@ -17,6 +17,11 @@
     two FOCUS rows, as FOCUS models it: the purchase (billed, effective 0) and its unused part
     (ChargeCategory Usage, CommitmentDiscountStatus Unused, effective and list = the unused
     amount); the two sum to AWS's amortised cost of the line.
+    Split cost allocation data (optional export setting; AWS computes it for ECS, EKS and Batch,
+    not SageMaker) is passed through: split_line_item_parent_resource_id, split_line_item_split_cost
+    and split_line_item_unused_cost (the CUR 2.0 form of the legacy CUR's splitLineItem/ParentResourceId,
+    SplitCost, UnusedCost; optional columns, not checked against a CUR 2.0 file) become
+    x_SplitParentResourceId, x_SplitCost, x_SplitUnusedCost.
 -#}
 
 {#- The CUR 2.0 columns read, lower name -> {'name', 'type'}; var('cur2_required_columns') must be in every file. -#}
@@ -62,6 +67,9 @@
         'savings_plan_savings_plan_effective_cost': 'double',
         'savings_plan_total_commitment_to_date': 'double',
         'savings_plan_used_commitment': 'double',
+        'split_line_item_parent_resource_id': 'varchar',
+        'split_line_item_split_cost': 'double',
+        'split_line_item_unused_cost': 'double',
     } -%}
     {%- set wanted = {} -%}
     {%- for name, type in columns.items() -%}
@@ -228,7 +236,11 @@
     {{ tags_with_cost_categories('resource_tags', 'cost_category') }} as "Tags",
     nullif(line_item_operation, '') as "x_Operation",
     line_item_product_code as "x_ServiceCode",
-    line_item_usage_type as "x_UsageType"
+    line_item_usage_type as "x_UsageType",
+    {#- split cost allocation data, passed through (ECS, EKS and Batch; not SageMaker) #}
+    nullif(split_line_item_parent_resource_id, '') as "x_SplitParentResourceId",
+    split_line_item_split_cost as "x_SplitCost",
+    split_line_item_unused_cost as "x_SplitUnusedCost"
 {%- endmacro %}
 
 {#- The kind of each FOCUS column cur2_focus_columns() makes (for the FOCUS reader's expressions). -#}

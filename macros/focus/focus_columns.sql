@@ -1,6 +1,7 @@
 {#-
-    The FOCUS columns this project reads (1.0, 1.1, 1.2 and the AWS x_ columns),
-    with the type each is normalised to. A column absent from an export becomes a
+    The FOCUS columns this project reads (1.0, 1.1, 1.2 and the AWS x_ columns; the x_Split*
+    columns are CUR 2.0's split cost allocation data, null in FOCUS exports), with the type
+    each is normalised to. A column absent from an export becomes a
     typed null; a column in `var('focus_required_columns')` must be in every file.
 -#}
 {% macro focus_columns() -%}
@@ -62,5 +63,9 @@
         {'name': 'x_Operation', 'alias': 'x_operation', 'type': 'varchar'},
         {'name': 'x_ServiceCode', 'alias': 'x_service_code', 'type': 'varchar'},
         {'name': 'x_UsageType', 'alias': 'x_usage_type', 'type': 'varchar'},
+        {#- AWS split cost allocation data (ECS, EKS, Batch; CUR 2.0 only), passed through -#}
+        {'name': 'x_SplitParentResourceId', 'alias': 'x_split_parent_resource_id', 'type': 'varchar'},
+        {'name': 'x_SplitCost', 'alias': 'x_split_cost', 'type': 'double'},
+        {'name': 'x_SplitUnusedCost', 'alias': 'x_split_unused_cost', 'type': 'double'},
     ]) }}
 {%- endmacro %}

@@ -214,15 +214,34 @@ def test_gzipped_csv_cur2_reads_as_the_parquet(cur2_landing: Path, cur2_build: D
     assert result.query(tags) == cur2_build.query(tags)
 
 
-def test_stale_cur2_chunk_and_missing_listed_file(cur2_landing: Path, tmp_path: Path) -> None:
+def _with_split_cost_columns(table: pa.Table) -> pa.Table:
+    """The columns an export with split cost allocation data adds (names: docs/exports.md "CUR 2.0")."""
+    n = table.num_rows
+    table = table.append_column("split_line_item_parent_resource_id", pa.array(["i-0split"] * n))
+    table = table.append_column("split_line_item_split_cost", pa.array([1.25] * n))
+    return table.append_column("split_line_item_unused_cost", pa.array([0.5] * n))
+
+
+def test_stale_cur2_chunk_split_cost_columns_and_missing_listed_file(cur2_landing: Path, tmp_path: Path) -> None:
     landing = _copy_landing(cur2_landing, tmp_path / "landing")
     listed = manifest_files(landing, "cur2")
     expected = _raw_cur2_totals(listed)
     # a stale chunk copied next to a listed file: not listed, so ignored with the reason
     stale = listed[0].with_name(f"{EXPORT}-00009.snappy.parquet")
     shutil.copy(listed[0], stale)
+    # another file with split cost allocation data (an export setting): passed through, no money moves
+    _rewrite(listed[1], _with_split_cost_columns)
     result = run_dbt(READ_ONLY, landing, tmp_path / "work")
     assert result.returncode == 0, result.output[-5000:]
+    # a recurring fee line is two charges (its purchase and its unused part): both carry the columns
+    lines = result.query(
+        f"select count(*) + count(*) filter (where line_item_line_item_type = 'SavingsPlanRecurringFee') from read_parquet('{listed[1]}')"
+    )
+    passed = result.query(
+        "select count(*), sum(x_split_cost), sum(x_split_unused_cost) from main_staging.stg_focus__charges "
+        "where x_split_parent_resource_id = 'i-0split'"
+    )
+    assert passed == [(lines[0][0], pytest.approx(1.25 * lines[0][0]), pytest.approx(0.5 * lines[0][0]))]
     staged = dict(
         result.query(
             "select billing_period, sum(effective_cost) from main_staging.stg_focus__charges "

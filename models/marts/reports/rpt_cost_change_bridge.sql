@@ -65,60 +65,51 @@ workload_days as (
 
 ),
 
-current_side as (
+period_sides as (
 
+    -- each period compared with itself (the current side) and with the month before
     select
-        periods.billing_period,
-        basis.comparison_basis,
-        workload_days.team,
-        workload_days.model,
-        workload_days.workload_key,
-        workload_days.pricing_unit,
-        workload_days.cost_category,
-        workload_days.charge_category,
-        workload_days.charge_class,
-        workload_days.allocation_method,
-        workload_days.workload_name,
-        workload_days.allocated_pricing_quantity,
-        workload_days.effective_cost,
-        0 as previous_quantity,
-        0 as previous_cost
-    from workload_days
-    inner join periods on workload_days.billing_period = periods.billing_period
-    cross join comparison_bases as basis
-
-),
-
-previous_side as (
-
+        billing_period,
+        billing_period as workload_period,
+        previous_same_days_end,
+        true as is_current
+    from periods
+    union all
     select
-        periods.billing_period,
-        basis.comparison_basis,
-        workload_days.team,
-        workload_days.model,
-        workload_days.workload_key,
-        workload_days.pricing_unit,
-        workload_days.cost_category,
-        workload_days.charge_category,
-        workload_days.charge_class,
-        workload_days.allocation_method,
-        workload_days.workload_name,
-        0 as allocated_pricing_quantity,
-        0 as effective_cost,
-        workload_days.allocated_pricing_quantity as previous_quantity,
-        workload_days.effective_cost as previous_cost
-    from workload_days
-    inner join periods on workload_days.billing_period = periods.previous_billing_period
-    cross join comparison_bases as basis
-    where basis.comparison_basis = 'reported' or workload_days.charge_date < periods.previous_same_days_end
+        billing_period,
+        previous_billing_period as workload_period,
+        previous_same_days_end,
+        false as is_current
+    from periods
 
 ),
 
 both_sides as (
 
-    select * from current_side
-    union all
-    select * from previous_side
+    -- the previous month on the same days only for the same_days basis
+    select
+        period_sides.billing_period,
+        basis.comparison_basis,
+        workload_days.team,
+        workload_days.model,
+        workload_days.workload_key,
+        workload_days.pricing_unit,
+        workload_days.cost_category,
+        workload_days.charge_category,
+        workload_days.charge_class,
+        workload_days.allocation_method,
+        workload_days.workload_name,
+        case when period_sides.is_current then workload_days.allocated_pricing_quantity else 0 end as allocated_pricing_quantity,
+        case when period_sides.is_current then workload_days.effective_cost else 0 end as effective_cost,
+        case when period_sides.is_current then 0 else workload_days.allocated_pricing_quantity end as previous_quantity,
+        case when period_sides.is_current then 0 else workload_days.effective_cost end as previous_cost
+    from workload_days
+    inner join period_sides on workload_days.billing_period = period_sides.workload_period
+    cross join comparison_bases as basis
+    where
+        period_sides.is_current
+        or basis.comparison_basis = 'reported'
+        or workload_days.charge_date < period_sides.previous_same_days_end
 
 ),
 
