@@ -63,7 +63,6 @@
         {'name': 'x_Operation', 'alias': 'x_operation', 'type': 'varchar'},
         {'name': 'x_ServiceCode', 'alias': 'x_service_code', 'type': 'varchar'},
         {'name': 'x_UsageType', 'alias': 'x_usage_type', 'type': 'varchar'},
-        {#- AWS split cost allocation data (ECS, EKS, Batch; CUR 2.0 only), passed through -#}
         {'name': 'x_SplitParentResourceId', 'alias': 'x_split_parent_resource_id', 'type': 'varchar'},
         {'name': 'x_SplitCost', 'alias': 'x_split_cost', 'type': 'double'},
         {'name': 'x_SplitUnusedCost', 'alias': 'x_split_unused_cost', 'type': 'double'},

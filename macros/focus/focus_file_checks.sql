@@ -35,11 +35,11 @@
     The problems of one file's columns: each required column that is missing, each column of a
     kind its type cannot take; hints: lower name -> what to add to a missing column's line.
 -#}
-{% macro focus_column_problems(file, found, wanted, required, what, hints={}) -%}
+{% macro focus_column_problems(file, found, wanted, required, what, hints=none) -%}
     {%- set problems = [] -%}
     {%- for name in required if name not in found.columns -%}
         {%- do problems.append(file ~ ": missing required " ~ what ~ " column " ~ wanted[name].name
-            ~ " (expected " ~ wanted[name].type ~ ")" ~ hints.get(name, '')) -%}
+            ~ " (expected " ~ wanted[name].type ~ ")" ~ (hints or {}).get(name, '')) -%}
     {%- endfor -%}
     {%- for name, actual in found.columns.items() if not focus_kind_fits(wanted[name].type, actual.kind) -%}
         {%- do problems.append(file ~ ": column " ~ actual.name ~ " has type " ~ actual.kind
