@@ -38,12 +38,30 @@
     {{ return(keys) }}
 {%- endmacro %}
 
-{#- The attribution key a normalised tag key feeds (team, model, ...), and whether the raw key is the configured spelling. -#}
+{#-
+    The attribution key a normalised tag key feeds (team, model, ...), and whether the raw key is
+    the configured spelling: as configured, or as a CUR 2.0 export writes that key in
+    resource_tags (cur2_tag_key_text), so a CUR 2.0 account's keys are not all key drift.
+-#}
 {% macro attribution_key_columns(normalized_key, raw_key) -%}
+    {%- set spellings = [] -%}
+    {%- for key in attribution_keys() -%}
+        {%- do spellings.extend([key.key, cur2_tag_key_text(key.key)]) -%}
+    {%- endfor -%}
     case {{ normalized_key }}
         {%- for key in attribution_keys() %}
         when '{{ key.normalized }}' then '{{ key.column }}'
         {%- endfor %}
     end as attribution_key,
-    {{ raw_key }} in ({% for key in attribution_keys() %}'{{ key.key }}'{{ ', ' if not loop.last }}{% endfor %}) as is_canonical_key
+    {{ raw_key }} in ({{ sql_in_list(spellings) }}) as is_canonical_key
+{%- endmacro %}
+
+{#-
+    A tag key as a CUR 2.0 export writes it in resource_tags: user_ and the key with every
+    character other than a letter or digit as _ (ml:team -> user_ml_team). The form public CUR 2.0
+    queries use (resource_tags['user_costcenter']); not in the table dictionary, so only used to
+    tell the export's own spelling from drift, never to match keys (normalize_tag_key does).
+-#}
+{% macro cur2_tag_key_text(key) -%}
+    {{- return('user_' ~ modules.re.sub('[^A-Za-z0-9]', '_', key)) -}}
 {%- endmacro %}

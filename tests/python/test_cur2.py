@@ -55,10 +55,11 @@ def cur2_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def cur2_build(cur2_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtResult:
-    """`dbt build` of the demo account's CUR 2.0 export: the fact table, everything upstream and
-    their data tests (the conservation tests among them); what is built after the fact table
-    reads the same contract whichever export fed it."""
-    result = run_dbt(["build", *FACT_AND_UPSTREAM], cur2_landing, tmp_path_factory.mktemp("cur2_build"))
+    """`dbt build` of the demo account's CUR 2.0 export: the fact table, the key drift report,
+    everything upstream and their data tests (the conservation tests among them); what is built
+    after the fact table reads the same contract whichever export fed it."""
+    select = [*FACT_AND_UPSTREAM[: FACT_AND_UPSTREAM.index("--indirect-selection")], "+rpt_tag_key_drift", "--indirect-selection", "cautious"]
+    result = run_dbt(["build", *select], cur2_landing, tmp_path_factory.mktemp("cur2_build"))
     assert result.returncode == 0, result.output[-5000:]
     return result
 
@@ -93,6 +94,18 @@ def test_cur2_and_focus_exports_of_one_account_give_the_same_attribution(cur2_bu
     # the same split of shared endpoints: per model and allocation method
     query = "select model || '/' || allocation_method, round(sum(effective_cost), 2) from main.fct_ml_costs group by 1"
     assert dict(cur2_build.query(query)) == dict(demo_build.query(query))
+
+
+def test_cur2_keys_written_as_cur2_writes_them_are_not_key_drift(cur2_build: DbtResult, demo_build: DbtResult) -> None:
+    """CUR 2.0 spells ml:team as user_ml_team: that is the export's own form, not drift; the
+    drift planted in the demo (other spellings, values not allowed) is found the same from both."""
+    query = "select issue, tag_source, required_key, occurrences, resource_count, round(effective_cost, 2) from main.rpt_tag_key_drift order by all"
+    cur2, focus = cur2_build.query(query), demo_build.query(query)
+    assert cur2 == focus and any(r[0] == "key_spelling" for r in cur2)
+    # the billing side reads CUR's resource_tags (the API side is the same landed metadata as FOCUS's)
+    billing = "select distinct tag_key from main.rpt_tag_key_drift where issue = 'key_spelling' and tag_source = 'billing'"
+    raw = {r[0] for r in cur2_build.query(billing)}
+    assert raw and all(k.startswith("user_") for k in raw) and "user_ml_team" not in raw
 
 
 def test_cur2_fact_table_equals_a_plain_sum_of_the_manifest_listed_files(cur2_landing: Path, cur2_build: DbtResult, demo_landing: Path) -> None:

@@ -96,7 +96,7 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
     out: list[str] = []
     period = _one(con, f"select max(billing_period) from {schema}.fct_ml_costs")
     if period is None:
-        return "No SageMaker charges in the landing folder's FOCUS export (SageMaker spend is $0.00)."
+        return "No SageMaker charges in the landing folder's billing export (SageMaker spend is $0.00)."
     total = _one(con, f"select sum(effective_cost) from {schema}.fct_ml_costs where billing_period = ?", [period])
     out.append(f"SageMaker spend, billing period {period} (effective cost): {_money(total)}{_partial_note(con, schema, period)}")
     if _exists(con, "rpt_team_costs_monthly"):
