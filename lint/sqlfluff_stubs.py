@@ -64,8 +64,10 @@ BODIES: dict[str, str] = {
     "cost_group_names": "{{ return(['training', 'inference']) }}",
     "attribution_chain_ctes": (
         "resolved_contexts as (select {{ contexts }}.context_id from {{ contexts }} cross join {{ resource_tags }} "
-        "cross join {{ ancestors }} cross join {{ implied }} cross join {{ rules }}),"
+        "cross join {{ ancestors }} cross join {{ implied }} cross join {{ rules }} cross join {{ run_keys }}),"
     ),
+    "tracker_job_name_keys_relation": "select 'training_job_name' as normalized_key, 'training-job' as resource_type",
+    "tracker_tag_key_text": "lower({{ expr }})",
     "shared_endpoint_charges_ctes": (
         "endpoint_charges as (select charges.charge_id from {{ charges }} as charges cross join {{ matches }} "
         "cross join {{ variants }} cross join {{ periods }} where charges.kind = '{{ kind }}'),"

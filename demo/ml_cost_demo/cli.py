@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         exports=args.export,
     )
     if args.billing_only:
-        for area in ("sagemaker", "cloudwatch"):
+        for area in ("sagemaker", "cloudwatch", "trackers"):
             shutil.rmtree(args.landing / area, ignore_errors=True)
     print(
         f"demo landing folder written to {args.landing}: "

@@ -13,6 +13,7 @@ from .growth import add_growth
 from .processing import add_processing_and_transform
 from .related import add_commitments_credits_corrections, add_related_and_other
 from .studio import add_notebooks_and_studio
+from .trackers import add_mlflow_runs
 from .training import add_training
 
 
@@ -20,6 +21,7 @@ def build(acct: Account) -> None:
     """Every resource family of one copy of the organisation; each is independent of the others."""
     add_endpoints(acct)
     add_training(acct)
+    add_mlflow_runs(acct)
     add_processing_and_transform(acct)
     add_notebooks_and_studio(acct)
     add_related_and_other(acct)

@@ -1,4 +1,4 @@
-"""ml-cost-extract: land SageMaker metadata and CloudWatch invocation metrics as Parquet.
+"""ml-cost-extract: land SageMaker metadata, CloudWatch invocation metrics and MLflow runs as Parquet.
 
 Exit codes: 0 everything landed; 1 some account, region or entity failed, or the
 --deadline was reached (what was read has landed; run again to continue); 2 missing
@@ -8,6 +8,10 @@ the entities that were allowed still land).
 Each entity lands as soon as it is read (atomic Parquet files named by the run, so no run
 replaces another's), and the job watermarks advance per entity: a killed run keeps what it
 finished and the next run does the rest. Every failure is one line.
+
+MLflow (--mlflow-tracking-uri, default $MLFLOW_TRACKING_URI; docs/trackers.md): experiments and
+runs land under trackers/ after the AWS accounts, incrementally by run start time; an
+unreachable server is one line and exit 1, and what the AWS part read has landed.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from . import cloudwatch_api, sagemaker_api
+from . import cloudwatch_api, sagemaker_api, trackers
 from .aws import AccessDenied, Caller, DeadlineReached, ExtractError, FatalAuthError, Unreachable, botocore_config, make_session
 from .landing import TABLES_BY_NAME, table_path, write_table
+from .mlflow_api import Endpoint, MlflowClient, TrackerDenied, TrackerError
 from .progress import Progress
 from .sagemaker_api import ENTITIES, Scope
 from .state import JOB_TABLES, State
@@ -72,7 +77,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--end", help="UTC date YYYY-MM-DD, last day of the window, included (default: now)")
     parser.add_argument("--invocations-namespace", default="Custom/SageMaker", help="namespace of the custom InvocationsPerModel metric")
     parser.add_argument("--assume-role", action="append", default=[], metavar="ARN", help="role to assume, repeatable (one per account)")
-    parser.add_argument("--skip", default="", help=f"comma-separated entities not to read: {', '.join(ENTITIES)}, metrics")
+    parser.add_argument("--skip", default="", help=f"comma-separated entities not to read: {', '.join(ENTITIES)}, metrics, mlflow")
+    parser.add_argument(
+        "--mlflow-tracking-uri",
+        default=os.environ.get("MLFLOW_TRACKING_URI", ""),
+        help="MLflow tracking server (http(s)://host:port or a SageMaker managed MLflow ARN; default $MLFLOW_TRACKING_URI): "
+        "land its experiments and runs (docs/trackers.md); MLFLOW_TRACKING_TOKEN / _USERNAME / _PASSWORD authenticate",
+    )
     parser.add_argument("--dry-run", action="store_true", help="say what would be called, call nothing")
     parser.add_argument("--max-attempts", type=int, default=8, help="attempts per call on throttling and server errors (backoff with jitter)")
     parser.add_argument(
@@ -83,7 +94,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.invocations_namespace.startswith("AWS/"):
         parser.error("--invocations-namespace must be a custom namespace (not AWS/...)")
-    unknown = {s for s in args.skip.split(",") if s} - set(ENTITIES) - {"metrics"}
+    unknown = {s for s in args.skip.split(",") if s} - set(ENTITIES) - {"metrics", "mlflow"}
     if unknown:
         parser.error(f"--skip: unknown entities {', '.join(sorted(unknown))}")
     return args
@@ -116,6 +127,8 @@ def dry_run(args: argparse.Namespace, start: datetime, end: datetime, skip: set[
                     f"    metrics: cloudwatch:ListMetrics AWS/SageMaker Invocations and {args.invocations_namespace} InvocationsPerModel, "
                     "cloudwatch:GetMetricData (500 queries per call, hourly Sum)"
                 )
+    if args.mlflow_tracking_uri and "mlflow" not in skip:
+        print(f"MLflow {args.mlflow_tracking_uri}: experiments/search, runs/search (runs started since the last run)")
     return 0
 
 
@@ -220,6 +233,54 @@ def main(argv: list[str] | None = None) -> int:
     )
     progress = Progress()
     outcome = Outcome()
+    aws_skipped = set(ENTITIES) | {"metrics"} <= skip
+    if not aws_skipped:
+        status = extract_aws(args, run, Window(start, end, explicit_start), skip=skip, progress=progress, outcome=outcome)
+        if status is not None:
+            return status
+    if args.mlflow_tracking_uri and "mlflow" not in skip:
+        extract_mlflow(args, run, start if explicit_start else None, progress, outcome)
+    report(outcome)
+    if outcome.auth_errors:
+        return 2
+    return 1 if outcome.failures else 0
+
+
+def extract_mlflow(args: argparse.Namespace, run: Run, since: datetime | None, progress: Progress, outcome: Outcome) -> None:
+    """Land the MLflow server's runs; any failure is one line (exit 1, exit 2 when refused)."""
+    try:
+        client = MlflowClient(
+            Endpoint.resolve(args.mlflow_tracking_uri, os.environ), max_attempts=min(args.max_attempts, 4), backoff_base=args.backoff_base
+        )
+        progress.step(client.name, "mlflow", "...")
+        since_ms = int(since.replace(tzinfo=UTC).timestamp() * 1000) if since else None
+        landed, read = trackers.extract_mlflow(client, args.landing, trackers.TrackerRun(run.run_id, run.extracted_at), since_ms=since_ms)
+    except TrackerDenied as exc:
+        outcome.auth_errors.append(str(exc))
+        print(f"ml-cost-extract: error: {exc}", file=sys.stderr)
+        return
+    except TrackerError as exc:
+        outcome.failures.append(str(exc))
+        print(f"ml-cost-extract: error: {exc}", file=sys.stderr)
+        return
+    outcome.rows.update(landed)
+    outcome.calls["mlflow:search"] += client.calls
+    outcome.operations["mlflow:search"] += client.calls
+    outcome.entity_calls["mlflow"] += client.calls
+    progress.done(client.name, "mlflow", sum(landed.values()), client.calls)
+    progress.message(f"mlflow: {read} runs read, {landed.get('runs', 0)} new or changed landed")
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+    explicit_start: bool  # --start given: watermarks are ignored
+
+
+def extract_aws(args: argparse.Namespace, run: Run, window: Window, *, skip: set[str], progress: Progress, outcome: Outcome) -> int | None:
+    """Every account and region; returns an exit status when extraction cannot go on."""
+    start, end, explicit_start = window.start, window.end, window.explicit_start
     base = boto3.Session()
     for role in args.assume_role or [None]:
         if outcome.stopped:
@@ -244,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         regions: list[str] = args.regions.split(",") if args.regions else [default_region] if default_region else []
         if not regions:
             print("ml-cost-extract: error: no AWS region: pass --regions or set AWS_REGION", file=sys.stderr)
+            report(outcome)
             return 2
         for region in regions:
             try:
@@ -275,10 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # one region failing must not lose the others
                 outcome.failures.append(f"{region}/{account}: {one_line(exc)}")
                 print(f"ml-cost-extract: {region}/{account} failed: {one_line(exc)}", file=sys.stderr)
-    report(outcome)
-    if outcome.auth_errors:
-        return 2
-    return 1 if outcome.failures else 0
+    return None
 
 
 def one_line(exc: BaseException) -> str:

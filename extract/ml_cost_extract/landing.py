@@ -6,9 +6,12 @@ Layout under the landing folder (``$ML_COST_LANDING``)::
     cur2/<export>/data/BILLING_PERIOD=YYYY-MM/*.parquet      (AWS Data Exports, CUR 2.0)
     sagemaker/<table>/snapshot_date=YYYY-MM-DD/<account>-<region>-<run>.parquet
     cloudwatch/<table>/snapshot_date=YYYY-MM-DD/<account>-<region>-<run>.parquet
+    trackers/<table>/snapshot_date=YYYY-MM-DD/<tracker>-<server>-<run>.parquet  (docs/trackers.md)
 
-Every metadata row carries ``account_id``, ``region``, ``snapshot_date`` (the UTC
-day the API was read) and ``extracted_at``. The same run key rewrites the same
+Every SageMaker and CloudWatch row carries ``account_id``, ``region``, ``snapshot_date`` (the
+UTC day the API was read) and ``extracted_at``; tracker rows carry ``tracker``,
+``tracking_server``, ``snapshot_date`` and ``extracted_at`` instead (a tracker is no AWS
+account). The same run key rewrites the same
 file, so re-running a window is idempotent; dbt keeps the latest snapshot of
 each resource, so jobs that have vanished from the API stay matched.
 
@@ -43,7 +46,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    area: str  # "sagemaker" or "cloudwatch"
+    area: str  # "sagemaker", "cloudwatch" or "trackers"
     name: str
     doc: str
     key: tuple[str, ...]  # identifies one entity across snapshots
@@ -51,18 +54,34 @@ class Table:
     columns: tuple[Column, ...] = field(default_factory=tuple)
 
     @property
+    def common(self) -> tuple[Column, ...]:
+        """The columns every row of the table carries: where and when it was read."""
+        return TRACKER_COMMON if self.area == "trackers" else COMMON
+
+    @property
     def schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.type) for c in COMMON + self.columns])
+        return pa.schema([pa.field(c.name, c.type) for c in self.all_columns])
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
-        return COMMON + self.columns
+        return self.common + self.columns
 
 
 COMMON: tuple[Column, ...] = (
     Column("account_id", STR, "AWS account id the API was read in."),
     Column("region", STR, "AWS region the API was read in, e.g. us-east-1."),
     Column("snapshot_date", DATE, "UTC day on which the API was read."),
+    Column("extracted_at", TS, "UTC time at which the row was extracted."),
+)
+
+TRACKER_COMMON: tuple[Column, ...] = (
+    Column("tracker", STR, "The experiment tracker: mlflow, wandb, or the name a user's own converter writes."),
+    Column(
+        "tracking_server",
+        STR,
+        "Where the runs were read: the MLflow tracking URI without credentials, the SageMaker managed MLflow ARN, or the W&B entity.",
+    ),
+    Column("snapshot_date", DATE, "UTC day on which the tracker was read."),
     Column("extracted_at", TS, "UTC time at which the row was extracted."),
 )
 
@@ -102,6 +121,11 @@ TABLES: tuple[Table, ...] = (
             _c("output_s3_uri", STR, "OutputDataConfig.S3OutputPath."),
             _c("input_s3_uris_json", STR, "S3 URIs of the input channels as a JSON list."),
             _c("model_artifacts_s3_uri", STR, "ModelArtifacts.S3ModelArtifacts."),
+            _c("mlflow_resource_arn", STR, "MlflowConfig.MlflowResourceArn: the SageMaker managed MLflow server the job logged to."),
+            _c("mlflow_experiment_name", STR, "MlflowConfig.MlflowExperimentName."),
+            _c("mlflow_run_name", STR, "MlflowConfig.MlflowRunName."),
+            _c("mlflow_experiment_id", STR, "MlflowDetails.MlflowExperimentId (DescribeTrainingJob only; Search does not return it)."),
+            _c("mlflow_run_id", STR, "MlflowDetails.MlflowRunId: the MLflow run of the job (DescribeTrainingJob only)."),
         ),
     ),
     Table(
@@ -411,6 +435,42 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
 )
+
+TRACKER_TABLES: tuple[Table, ...] = (
+    Table(
+        "trackers",
+        "runs",
+        "Runs of an experiment tracker (MLflow runs from ml-cost-extract, W&B runs from ml-cost-land-wandb, or a user's own converter).",
+        key=("tracker", "tracking_server", "run_id"),
+        columns=(
+            _c("run_id", STR, "The tracker's run id (MLflow run_id, W&B run id)."),
+            _c("run_name", STR, "Run name."),
+            _c("experiment_id", STR, "The tracker's experiment id (MLflow experiment_id; W&B: the project)."),
+            _c("experiment_name", STR, "Experiment name (MLflow experiment name; W&B project)."),
+            _c("user_id", STR, "Who ran it (MLflow user_id, W&B user)."),
+            _c("status", STR, "Run status as the tracker writes it (MLflow RUNNING, SCHEDULED, FINISHED, FAILED, KILLED)."),
+            _c("start_time", TS, "When the run started (UTC)."),
+            _c("end_time", TS, "When the run ended (UTC), null while it runs."),
+            _c("lifecycle_stage", STR, "MLflow active or deleted; null when the tracker has none."),
+            _c("parent_run_id", STR, "Parent run of a nested run (MLflow tag mlflow.parentRunId)."),
+        ),
+    ),
+    Table(
+        "trackers",
+        "run_tags",
+        "Tags and params of tracker runs, one row per run, kind and key.",
+        key=("tracker", "tracking_server", "run_id"),
+        grain=("tag_kind", "tag_key"),
+        columns=(
+            _c("run_id", STR, "The run the tag or param belongs to."),
+            _c("tag_kind", STR, "tag (run tags: attribution reads these) or param (run params: read only to link a run to a job)."),
+            _c("tag_key", STR, "Key as the tracker stores it, e.g. ml:team, mlflow.user, learning_rate."),
+            _c("tag_value", STR, "Value."),
+        ),
+    ),
+)
+
+TABLES = TABLES + TRACKER_TABLES
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 

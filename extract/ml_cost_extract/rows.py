@@ -40,6 +40,11 @@ class TrainingJobsRow(TypedDict, total=False):
     output_s3_uri: str | None
     input_s3_uris_json: str | None
     model_artifacts_s3_uri: str | None
+    mlflow_resource_arn: str | None
+    mlflow_experiment_name: str | None
+    mlflow_run_name: str | None
+    mlflow_experiment_id: str | None
+    mlflow_run_id: str | None
 
 
 class TuningJobsRow(TypedDict, total=False):
@@ -364,6 +369,38 @@ class InvocationsRow(TypedDict, total=False):
     invocations: float | None
 
 
+class RunsRow(TypedDict, total=False):
+    """Runs of an experiment tracker (MLflow runs from ml-cost-extract, W&B runs from ml-cost-land-wandb, or a user's own converter)."""
+
+    tracker: str | None
+    tracking_server: str | None
+    snapshot_date: date | None
+    extracted_at: datetime | None
+    run_id: str | None
+    run_name: str | None
+    experiment_id: str | None
+    experiment_name: str | None
+    user_id: str | None
+    status: str | None
+    start_time: datetime | None
+    end_time: datetime | None
+    lifecycle_stage: str | None
+    parent_run_id: str | None
+
+
+class RunTagsRow(TypedDict, total=False):
+    """Tags and params of tracker runs, one row per run, kind and key."""
+
+    tracker: str | None
+    tracking_server: str | None
+    snapshot_date: date | None
+    extracted_at: datetime | None
+    run_id: str | None
+    tag_kind: str | None
+    tag_key: str | None
+    tag_value: str | None
+
+
 ROW_TYPES: dict[str, type] = {
     "training_jobs": TrainingJobsRow,
     "tuning_jobs": TuningJobsRow,
@@ -386,4 +423,6 @@ ROW_TYPES: dict[str, type] = {
     "pipeline_execution_steps": PipelineExecutionStepsRow,
     "tags": TagsRow,
     "invocations": InvocationsRow,
+    "runs": RunsRow,
+    "run_tags": RunTagsRow,
 }

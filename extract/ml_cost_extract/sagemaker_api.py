@@ -88,6 +88,7 @@ def training_job_row(job: dict[str, Any]) -> dict[str, Any]:
     count = rc.get("InstanceCount") if not groups else sum(g.get("InstanceCount", 0) for g in groups)
     experiment = job.get("ExperimentConfig") or {}
     inputs = [c.get("DataSource", {}).get("S3DataSource", {}).get("S3Uri") for c in job.get("InputDataConfig") or []]
+    mlflow, mlflow_details = job.get("MlflowConfig") or {}, job.get("MlflowDetails") or {}
     return {
         "training_job_name": job.get("TrainingJobName"),
         "training_job_arn": job.get("TrainingJobArn"),
@@ -111,6 +112,13 @@ def training_job_row(job: dict[str, Any]) -> dict[str, Any]:
         "output_s3_uri": (job.get("OutputDataConfig") or {}).get("S3OutputPath"),
         "input_s3_uris_json": json.dumps([u for u in inputs if u]) if inputs else None,
         "model_artifacts_s3_uri": (job.get("ModelArtifacts") or {}).get("S3ModelArtifacts"),
+        # SageMaker managed MLflow (AWS API reference: MlflowConfig, MlflowDetails). Only
+        # DescribeTrainingJob returns them; Search's TrainingJob shape has neither (botocore 1.44).
+        "mlflow_resource_arn": mlflow.get("MlflowResourceArn"),
+        "mlflow_experiment_name": mlflow.get("MlflowExperimentName"),
+        "mlflow_run_name": mlflow.get("MlflowRunName"),
+        "mlflow_experiment_id": mlflow_details.get("MlflowExperimentId"),
+        "mlflow_run_id": mlflow_details.get("MlflowRunId"),
     }
 
 

@@ -8,12 +8,14 @@
     feeds (macro cost_category_keys) aws_cost_category_<key> and its _name. Ends with the CTE
     resolved_contexts: one row per
     context with <key>, <key>_source, <key>_in_billing and <key>_on_resource.
-    resource_tags, ancestors, implied and rules name the relations (import CTEs or refs) of
-    int_resource_tags_normalized, int_ml_resource_ancestors_linked, int_ml_resource_keys_implied
-    and seeds/attribution_rules. The steps are macros of their own, in precedence order.
+    resource_tags, ancestors, implied, rules and run_keys name the relations (import CTEs or
+    refs) of int_resource_tags_normalized, int_ml_resource_ancestors_linked,
+    int_ml_resource_keys_implied, seeds/attribution_rules and int_tracker_run_keys_resolved.
+    The steps are macros of their own, in precedence order.
 -#}
-{% macro attribution_chain_ctes(contexts, resource_tags, ancestors, implied, rules) %}
+{% macro attribution_chain_ctes(contexts, resource_tags, ancestors, implied, rules, run_keys) %}
     {{ attribution_tag_candidates(contexts, resource_tags) }}
+    {{ attribution_run_candidates(contexts, run_keys) }}
     {{ attribution_inherited_candidates(contexts, ancestors) }}
     {{ attribution_rule_candidates(contexts, implied, rules) }}
     {{ attribution_resolution(contexts) }}

@@ -17,6 +17,8 @@
         union all
         select * from resource_tag_candidates
         union all
+        select * from tracker_run_candidates
+        union all
         select * from inherited_candidates
         union all
         select * from implied_candidates

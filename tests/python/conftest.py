@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,3 +155,72 @@ def manifest_files(landing: Path, export: str = "focus") -> list[Path]:
                 files += listed
                 break
     return files
+
+
+MLFLOW_VENV = Path(os.environ.get("ML_COST_MLFLOW_VENV", PROJECT / ".venv-mlflow"))
+
+
+@dataclass
+class MlflowServer:
+    """A real MLflow tracking server (PyPI mlflow, SQLite backend) on 127.0.0.1."""
+
+    url: str
+
+    def create(self, spec: list[dict]) -> list[str]:
+        """Experiments and runs made through the MLflow client (tests/python/mlflow_client.py)."""
+        proc = subprocess.run(
+            [str(MLFLOW_VENV / "bin" / "python"), str(Path(__file__).with_name("mlflow_client.py")), self.url],
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "MLFLOW_TRACKING_URI": self.url},
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return list(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MlflowServer]:
+    """`mlflow server` from .venv-mlflow (make mlflow-setup), started once per test session."""
+    import socket
+    import time
+    import urllib.request
+
+    folder = tmp_path_factory.mktemp("mlflow")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        str(MLFLOW_VENV / "bin" / "mlflow"),
+        "server",
+        "--backend-store-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--default-artifact-root",
+        str(folder / "artifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
+    log = (folder / "server.log").open("w")
+    # the job runner (MLflow 3 GenAI jobs) is not needed to track runs and costs a minute of CPU
+    env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise AssertionError("mlflow server did not start:\n" + (folder / "server.log").read_text()[-3000:]) from None
+            time.sleep(0.5)
+    yield MlflowServer(url)
+    os.killpg(server.pid, 15)
+    server.wait(timeout=30)
+    log.close()

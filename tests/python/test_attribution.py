@@ -38,6 +38,7 @@ def test_every_step_of_the_chain_is_used_on_the_demo(demo_build: DbtResult) -> N
         "inherited_space",
         "metadata_endpoint_config",
         "metadata_experiment_config",
+        "metadata_mlflow_run",
         "cost_category",
         "unattributed",
     ):

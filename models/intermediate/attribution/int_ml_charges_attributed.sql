@@ -88,6 +88,12 @@ rules as (
 
 ),
 
+run_keys as (
+
+    select * from {{ ref('int_tracker_run_keys_resolved') }}
+
+),
+
 charge_key_values as (
 
     select
@@ -170,7 +176,9 @@ contexts as (
 
 ),
 
-{{ attribution_chain_ctes('contexts', resource_tags='resource_tags', ancestors='ancestors', implied='implied', rules='rules') }}
+{{ attribution_chain_ctes(
+    'contexts', resource_tags='resource_tags', ancestors='ancestors', implied='implied', rules='rules', run_keys='run_keys'
+) }}
 
 attributed as (
 

@@ -38,6 +38,12 @@ rules as (
 
 ),
 
+run_keys as (
+
+    select * from {{ ref('int_tracker_run_keys_resolved') }}
+
+),
+
 contexts as (
 
     select
@@ -64,7 +70,9 @@ contexts as (
 
 ),
 
-{{ attribution_chain_ctes('contexts', resource_tags='resource_tags', ancestors='ancestors', implied='implied', rules='rules') }}
+{{ attribution_chain_ctes(
+    'contexts', resource_tags='resource_tags', ancestors='ancestors', implied='implied', rules='rules', run_keys='run_keys'
+) }}
 
 final as (
 

@@ -35,7 +35,12 @@ renamed as (
         cast(image_uri as {{ dbt.type_string() }}) as image_uri,
         cast(output_s3_uri as {{ dbt.type_string() }}) as output_s3_uri,
         cast(input_s3_uris_json as {{ dbt.type_string() }}) as input_s3_uris_json,
-        cast(model_artifacts_s3_uri as {{ dbt.type_string() }}) as model_artifacts_s3_uri
+        cast(model_artifacts_s3_uri as {{ dbt.type_string() }}) as model_artifacts_s3_uri,
+        cast(mlflow_resource_arn as {{ dbt.type_string() }}) as mlflow_resource_arn,
+        cast(mlflow_experiment_name as {{ dbt.type_string() }}) as mlflow_experiment_name,
+        cast(mlflow_run_name as {{ dbt.type_string() }}) as mlflow_run_name,
+        cast(mlflow_experiment_id as {{ dbt.type_string() }}) as mlflow_experiment_id,
+        cast(mlflow_run_id as {{ dbt.type_string() }}) as mlflow_run_id
     from source
 
 ),
