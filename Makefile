@@ -172,7 +172,11 @@ test-spark: setup spark-setup athena-setup dashboard-setup chromium
 # The CUR 2.0 tests and the restated-period test run in the engine lane, so that the two lanes
 # take about as long (measured: docs/performance.md "CI cost").
 MOVED_TESTS := tests/python/test_cur2.py tests/python/test_incremental.py::test_restated_period_replaces_its_rows_and_leaves_older_periods
-test: setup spark-setup athena-setup lint typecheck
+# The four venvs install side by side (pip waits on the network and unpacks on one core each),
+# then lint and typecheck side by side.
+test: profiles.yml
+	@$(MAKE) --no-print-directory -j4 --output-sync=target setup spark-setup athena-setup mlflow-setup
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck
 	@shared=$$(mktemp -d /tmp/ml-cost-test-shared.XXXXXX); \
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-spark ML_COST_TEST_SHARED=$$shared \
 		PYTHON_LANE="$(foreach t,$(MOVED_TESTS),--deselect $(t))" ENGINE_LANE="$(MOVED_TESTS)"; \

@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
-from conftest import BIN, FACT_AND_UPSTREAM, NO_GATE, run_dbt
+from conftest import BIN, NO_GATE, MlflowServer, run_dbt
 from ml_cost_demo.focus_writer import FocusRows
 from ml_cost_extract import cli
 from moto.server import ThreadedMotoServer
@@ -255,35 +256,90 @@ def _focus_file(landing: Path, charges: list[tuple[str, str]]) -> None:
     pq.write_table(rows.to_table(), path)
 
 
-def test_end_to_end_moto_extractor_dbt_build(aws: dict[str, str], tmp_path: Path) -> None:
+def test_end_to_end_moto_and_mlflow_extractor_dbt_build(aws: dict[str, str], mlflow_server: MlflowServer, tmp_path: Path) -> None:
+    """SageMaker from moto and MLflow runs from a real MLflow server, landed by one extractor run,
+    then dbt: an untagged training job whose run carries ml:team and ml:model is attributed from
+    the run (docs/trackers.md); a run never overrides a job's own tags; a run naming no job is
+    listed with the reason; the money is a plain sum of the FOCUS file."""
     create_account()
+    untagged = _untagged_training_job("vision-train-untagged")
+    mlflow_server.create(
+        [
+            {  # the run names its job by ARN; the job has no tag anywhere
+                "experiment": "vision-detector",
+                "run_name": "detector-finetune",
+                "tags": {"ml:team": "vision", "ml:model": "cv-detector", "sagemaker.training_job_arn": untagged},
+                "params": {"lr": "0.001"},
+            },
+            {  # names a tagged job by name (param): the job's own tags win
+                "experiment": "vision-detector",
+                "run_name": "borrowed-gpu",
+                "tags": {"ml:team": "vision"},
+                "params": {"training_job_name": "fraud-train-0002"},
+            },
+            {"experiment": "vision-detector", "run_name": "notebook-exploration", "tags": {"ml:team": "vision"}},
+        ]
+    )
     landing = tmp_path / "landing"
-    result = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING)
+    result = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING, "--mlflow-tracking-uri", mlflow_server.url)
     assert result.returncode == 0, result.stderr[-2000:]
     endpoint = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/recsys-ab"
     _focus_file(
         landing,
         [
             ("arn:aws:sagemaker:us-east-1:123456789012:training-job/FRAUD-TRAIN-0001", "USE1-Train:ml.m5.xlarge"),  # case differs
+            ("arn:aws:sagemaker:us-east-1:123456789012:training-job/fraud-train-0002", "USE1-Train:ml.m5.xlarge"),
             (endpoint, "USE1-Host:ml.c5.2xlarge"),  # variant v1's instance type
             (endpoint, "USE1-Host:ml.g4dn.xlarge"),  # variant v2's
+            (untagged, "USE1-Train:ml.g5.xlarge"),
         ],
     )
-    build = run_dbt(["build", *NO_GATE, *FACT_AND_UPSTREAM], landing, tmp_path / "work")
+    build = run_dbt(
+        ["build", *NO_GATE, "--select", "+fct_ml_costs", "+int_ml_daily_costs_summarized", "+rpt_tracker_runs", "--indirect-selection", "cautious"],
+        landing,
+        tmp_path / "work",
+    )
     assert build.returncode == 0, build.output[-5000:]
     rows = {
         (r[0], r[1]): r[2:]
         for r in build.query(
             "select resource_name, coalesce(variant_name, '-'), team, team_source, model, model_source, match_method, "
-            "round(sum(effective_cost), 6) from main.fct_ml_costs group by all"
+            "experiment, experiment_source, round(sum(effective_cost), 6) from main.fct_ml_costs group by all"
         )
     }
     assert rows[("FRAUD-TRAIN-0001", "-")][:5] == ("fraud", "resource_tags", "fraud-xgb", "resource_tags", "arn")
     v1, v2 = rows[("recsys-ab", "v1")], rows[("recsys-ab", "v2")]
     assert v1[0] == v2[0] == "recsys" and v1[1] == "resource_tags"
     assert (v1[2], v1[3]) == ("ranker-v1", "target_tags")  # each variant named by its model
+    from_run = "metadata_mlflow_run"
+    assert rows[("vision-train-untagged", "-")][:7] == ("vision", from_run, "cv-detector", from_run, "arn", "vision-detector", from_run)
+    assert rows[("fraud-train-0002", "-")][:4] == ("fraud", "resource_tags", "fraud-xgb", "resource_tags")
+    runs = {
+        r[0]: r[1:]
+        for r in build.query(
+            "select run_name, is_linked, link_method, resource_name, run_team, resource_team_source, unlinked_reason from main.rpt_tracker_runs"
+        )
+    }
+    assert runs["detector-finetune"][:3] == (True, "run_names_arn", "vision-train-untagged")
+    assert runs["borrowed-gpu"][:5] == (True, "run_names_job", "fraud-train-0002", "vision", "resource_tags")
+    assert runs["notebook-exploration"][0] is False and runs["notebook-exploration"][-1].startswith("names no SageMaker job")
+    # money: the fact table holds exactly what the FOCUS file holds, read without the pipeline
+    focus = pq.read_table(next((landing / "focus").rglob("*.parquet")))
     total = build.query("select sum(effective_cost) from main.fct_ml_costs")[0][0]
-    assert total == pytest.approx(3 * 3 * 1.5)
+    assert total == pytest.approx(pc.sum(focus["EffectiveCost"]).as_py(), abs=0.005) and total == pytest.approx(5 * 3 * 1.5)
+
+
+def _untagged_training_job(name: str) -> str:
+    sm = boto3.client("sagemaker")
+    sm.create_training_job(
+        TrainingJobName=name,
+        AlgorithmSpecification={"TrainingImage": "123.dkr.ecr.us-east-1.amazonaws.com/vision:1", "TrainingInputMode": "File"},
+        RoleArn=ROLE,
+        OutputDataConfig={"S3OutputPath": "s3://ml-artifacts/vision"},
+        ResourceConfig={"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    )
+    return str(sm.describe_training_job(TrainingJobName=name)["TrainingJobArn"])
 
 
 def test_dry_run_calls_nothing(aws: dict[str, str], tmp_path: Path) -> None:
@@ -400,7 +456,7 @@ def test_one_region_failing_keeps_the_other_regions_data(
 def test_every_call_is_covered_by_the_shipped_iam_policy() -> None:
     policy = json.loads((Path(__file__).resolve().parents[2] / "extract" / "iam-policy.json").read_text())
     allowed = {a for s in policy["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    assert all(re.fullmatch(r"(sagemaker|cloudwatch):(List|Describe|Get|Search)\w*", a) for a in allowed)  # read-only
+    assert all(re.fullmatch(r"(sagemaker|sagemaker-mlflow|cloudwatch):(List|Describe|Get|Search)\w*", a) for a in allowed)  # read-only
     source = "\n".join(p.read_text() for p in (Path(__file__).resolve().parents[2] / "extract" / "ml_cost_extract").glob("*.py"))
     used = set(re.findall(r"caller\.(?:call|pages)\(\s*(sm|cw|sts|session\.client\(\"sts\"[^)]*\))\s*,\s*\"(\w+)\"", source))
     clients = {"sm": boto3.client("sagemaker", region_name="us-east-1"), "cw": boto3.client("cloudwatch", region_name="us-east-1")}

@@ -1,7 +1,9 @@
 """Experiment trackers as metadata (docs/trackers.md): MLflow runs from a real MLflow server on
 127.0.0.1 (experiments and runs made through the MLflow client), SageMaker from the moto
-server, both landed by ml-cost-extract as a user runs it, then dbt; W&B exports through the
-generic trackers contract; the demo's runs in the shared demo build."""
+server, landed by ml-cost-extract as a user runs it; W&B exports through the generic trackers
+contract; the demo's runs in the shared demo build. The end-to-end build (an untagged job
+attributed from its run, money against the FOCUS file) is test_extractor's
+test_end_to_end_moto_and_mlflow_extractor_dbt_build: one dbt build for both."""
 
 from __future__ import annotations
 
@@ -13,12 +15,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import boto3
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
-from conftest import BIN, NO_GATE, DbtResult, MlflowServer, run_dbt
+from conftest import BIN, DbtResult, MlflowServer
 from ml_cost_extract.sagemaker_api import ENTITIES, training_job_row
-from test_extractor import MOTO_MISSING, ROLE, _focus_file, aws, moto_url, read, run_cli  # noqa: F401 - fixtures
+from test_extractor import MOTO_MISSING, ROLE, aws, moto_url, read, run_cli  # noqa: F401 - fixtures
 
 ALL_AWS = ",".join([*ENTITIES, "metrics"])  # --skip: every AWS entity, so only MLflow is read
 
@@ -39,73 +39,6 @@ def _training_job(name: str, tags: list[dict[str, str]]) -> str:
 
 def _files(landing: Path) -> list[Path]:
     return sorted((landing / "trackers").rglob("*.parquet"))
-
-
-def test_untagged_training_job_is_attributed_from_its_mlflow_run(
-    aws: dict[str, str],  # noqa: F811 - the imported fixture
-    mlflow_server: MlflowServer,
-    tmp_path: Path,
-) -> None:
-    untagged = _training_job("vision-train-untagged", [])
-    tagged = _training_job("fraud-train-tagged", [{"Key": "ml:team", "Value": "fraud"}, {"Key": "ml:model", "Value": "fraud-xgb"}])
-    ids = mlflow_server.create(
-        [
-            {  # the run names its job by ARN; the job has no tag anywhere
-                "experiment": "vision-detector",
-                "run_name": "detector-finetune",
-                "tags": {"ml:team": "vision", "ml:model": "cv-detector", "sagemaker.training_job_arn": untagged},
-                "params": {"lr": "0.001"},
-            },
-            {  # the run names a tagged job by name (param): the job's own tags win
-                "experiment": "vision-detector",
-                "run_name": "borrowed-gpu",
-                "tags": {"ml:team": "vision"},
-                "params": {"training_job_name": "fraud-train-tagged"},
-            },
-            {"experiment": "vision-detector", "run_name": "notebook-exploration", "tags": {"ml:team": "vision"}},
-        ]
-    )
-    landing = tmp_path / "landing"
-    result = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING, "--mlflow-tracking-uri", mlflow_server.url)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert {r["run_id"] for r in read(landing, "runs", "trackers")} >= set(ids)
-    _focus_file(
-        landing,
-        [(untagged, "USE1-Train:ml.g5.xlarge"), (tagged, "USE1-Train:ml.g5.xlarge"), (untagged.upper(), "USE1-Train:ml.g5.xlarge")],
-    )
-    build = run_dbt(
-        ["build", *NO_GATE, "--select", "+fct_ml_costs", "+rpt_tracker_runs", "--indirect-selection", "cautious"], landing, tmp_path / "w"
-    )
-    assert build.returncode == 0, build.output[-5000:]
-    rows = {
-        r[0]: r[1:]
-        for r in build.query(
-            "select resource_name, any_value(team), any_value(team_source), any_value(model), any_value(model_source), "
-            "any_value(experiment), any_value(experiment_source), count(distinct team) from main.fct_ml_costs group by 1"
-        )
-    }
-    assert rows["vision-train-untagged"] == (
-        "vision",
-        "metadata_mlflow_run",
-        "cv-detector",
-        "metadata_mlflow_run",
-        "vision-detector",
-        "metadata_mlflow_run",
-        1,
-    )
-    assert rows["fraud-train-tagged"][:4] == ("fraud", "resource_tags", "fraud-xgb", "resource_tags")
-    runs = {
-        r[0]: r[1:]
-        for r in build.query(
-            "select run_name, is_linked, link_method, resource_name, run_team, resource_team_source, unlinked_reason from main.rpt_tracker_runs"
-        )
-    }
-    assert runs["detector-finetune"][:3] == (True, "run_names_arn", "vision-train-untagged")
-    assert runs["borrowed-gpu"][:5] == (True, "run_names_job", "fraud-train-tagged", "vision", "resource_tags")
-    assert runs["notebook-exploration"][0] is False and runs["notebook-exploration"][-1].startswith("names no SageMaker job")
-    # money: the fact table holds exactly what the FOCUS file holds, read without the pipeline
-    focus = pq.read_table(next((landing / "focus").rglob("*.parquet")))
-    assert build.query("select sum(effective_cost) from main.fct_ml_costs")[0][0] == pytest.approx(pc.sum(focus["EffectiveCost"]).as_py(), abs=0.005)
 
 
 def test_a_rerun_lands_nothing_twice_and_open_runs_are_read_until_they_end(mlflow_server: MlflowServer, tmp_path: Path) -> None:
