@@ -9,7 +9,10 @@ documents it for its own client (``mlflow.environment_variables``; the same vari
 - ``MLFLOW_TRACKING_TOKEN``: bearer token; else ``MLFLOW_TRACKING_USERNAME`` and
   ``MLFLOW_TRACKING_PASSWORD``: basic authentication;
 - ``MLFLOW_TRACKING_INSECURE_TLS=true``: no certificate check; ``MLFLOW_TRACKING_SERVER_CERT_PATH``:
-  a CA bundle.
+  a CA bundle;
+- ``MLFLOW_TRACKING_AWS_SIGV4=true``: requests signed with SigV4 for the service ``execute-api``
+  (a self-hosted server behind Amazon API Gateway; MLflow ``utils/rest_utils.py`` signs with
+  ``AWSSigV4("execute-api")``) in ``$AWS_REGION`` / ``$AWS_DEFAULT_REGION``.
 
 SageMaker managed MLflow: the tracking URI is the tracking server's ARN
 (``arn:aws:sagemaker:<region>:<account>:mlflow-tracking-server/<name>``, or ``mlflow-app/``),
@@ -78,13 +81,13 @@ class Endpoint:
     uri: str  # as given (an http(s) URL or a SageMaker managed MLflow ARN)
     base_url: str
     headers: Mapping[str, str]
-    sigv4_region: str | None  # set for SageMaker managed MLflow
+    sigv4: tuple[str, str] | None  # (service, region) when requests are signed
     ssl_context: ssl.SSLContext | None
 
     @classmethod
     def resolve(cls, uri: str, env: Mapping[str, str]) -> Endpoint:
         headers: dict[str, str] = {}
-        region = None
+        sigv4 = None
         if is_sagemaker_arn(uri):
             arn = uri.split("#", 1)[0]
             partition, region = arn.split(":")[1], arn.split(":")[3]
@@ -94,11 +97,17 @@ class Endpoint:
                 raise TrackerError(f"MLflow tracking server {arn}: partition {partition} is not served by SageMaker managed MLflow")
             base = custom or f"https://{region}.experiments.sagemaker.{suffix}"
             headers[ARN_HEADER] = arn
+            sigv4 = (SIGV4_SERVICE, region)
         elif uri.startswith(("http://", "https://")):
             parsed = urllib.parse.urlsplit(uri)
             base = display_uri(uri)
             if parsed.username:
                 headers["Authorization"] = _basic(urllib.parse.unquote(parsed.username), urllib.parse.unquote(parsed.password or ""))
+            if env.get("MLFLOW_TRACKING_AWS_SIGV4", "").lower() == "true":
+                gateway_region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION")
+                if not gateway_region:
+                    raise TrackerError("MLFLOW_TRACKING_AWS_SIGV4=true signs requests for a region: set AWS_REGION")
+                sigv4 = ("execute-api", gateway_region)
         else:
             raise TrackerError(
                 f"MLflow tracking URI {uri!r}: expected http(s)://host[:port] or a SageMaker managed MLflow ARN "
@@ -113,25 +122,25 @@ class Endpoint:
             context = ssl._create_unverified_context()
         elif env.get("MLFLOW_TRACKING_SERVER_CERT_PATH"):
             context = ssl.create_default_context(cafile=env["MLFLOW_TRACKING_SERVER_CERT_PATH"])
-        return cls(uri=uri, base_url=base.rstrip("/"), headers=headers, sigv4_region=region, ssl_context=context)
+        return cls(uri=uri, base_url=base.rstrip("/"), headers=headers, sigv4=sigv4, ssl_context=context)
 
 
 def _basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def _sign(url: str, body: bytes, headers: dict[str, str], region: str) -> dict[str, str]:
-    """SigV4 headers for SageMaker managed MLflow (as sagemaker_mlflow.auth.AuthBoto signs)."""
+def _sign(url: str, body: bytes, headers: dict[str, str], sigv4: tuple[str, str]) -> dict[str, str]:
+    """SigV4 headers (as sagemaker_mlflow.auth.AuthBoto signs for SageMaker managed MLflow)."""
     import boto3
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
 
     credentials = boto3.Session().get_credentials()
     if credentials is None:
-        raise TrackerDenied("SageMaker managed MLflow needs AWS credentials to sign requests (none found)")
+        raise TrackerDenied(f"signing MLflow requests for {sigv4[0]} needs AWS credentials (none found)")
     signed = {**headers, "X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()}
     request = AWSRequest(method="POST", url=url, data=body, headers=signed)
-    SigV4Auth(credentials.get_frozen_credentials(), SIGV4_SERVICE, region).add_auth(request)
+    SigV4Auth(credentials.get_frozen_credentials(), sigv4[0], sigv4[1]).add_auth(request)
     return dict(request.headers.items())
 
 
@@ -156,8 +165,8 @@ class MlflowClient:
         last = ""
         for attempt in range(1, self.max_attempts + 1):
             headers = {"Content-Type": "application/json", **self.endpoint.headers}
-            if self.endpoint.sigv4_region:
-                headers = _sign(url, body, headers, self.endpoint.sigv4_region)
+            if self.endpoint.sigv4:
+                headers = _sign(url, body, headers, self.endpoint.sigv4)
             request = urllib.request.Request(url, data=body, headers=headers, method="POST")
             self.calls += 1
             try:

@@ -124,6 +124,12 @@ def test_sagemaker_managed_mlflow_is_called_as_the_aws_plugin_calls_it(recorder:
         == 0
     )
     assert _Recorder.seen[0]["authorization"] == "Bearer t0k"
+    # MLflow's own MLFLOW_TRACKING_AWS_SIGV4 (a server behind API Gateway): signed for execute-api
+    _Recorder.seen = []
+    gateway = {**env, "MLFLOW_TRACKING_AWS_SIGV4": "true", "AWS_REGION": "us-west-2"}
+    signed = run_cli(gateway, "--landing", str(tmp_path / "g"), "--skip", ALL_AWS, "--mlflow-tracking-uri", recorder)
+    assert signed.returncode == 0, signed.stderr
+    assert "/us-west-2/execute-api/aws4_request" in _Recorder.seen[0]["authorization"]
     # the real server behind the ARN: runs land under the ARN as their tracking server
     mlflow_server.create([{"experiment": "arn-check", "run_name": "r"}])
     env["SAGEMAKER_MLFLOW_CUSTOM_ENDPOINT"] = mlflow_server.url
