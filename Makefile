@@ -169,9 +169,10 @@ test-spark: setup spark-setup athena-setup dashboard-setup chromium
 # (docs/performance.md "CI cost": measured against running lint and the other venvs in that
 # branch too, this order was 50 s faster). Both suites read one demo build, made by the first
 # to need it in $(ML_COST_TEST_SHARED) (a folder per run; tests/python/conftest.py shared_demo).
-# The CUR 2.0 tests and the restated-period test run in the engine lane, so that the two lanes
-# take about as long (measured: docs/performance.md "CI cost").
-MOVED_TESTS := tests/python/test_cur2.py tests/python/test_incremental.py::test_restated_period_replaces_its_rows_and_leaves_older_periods
+# The CUR 2.0 tests, the restated-period test and the real FOCUS sample run in the engine lane,
+# so that the two lanes take about as long (measured: docs/performance.md "CI cost").
+MOVED_TESTS := tests/python/test_cur2.py tests/python/test_incremental.py::test_restated_period_replaces_its_rows_and_leaves_older_periods \
+	tests/python/test_dbt_foundation.py::test_real_focus_sample_builds_and_accounts_for_every_dollar
 # The four venvs install side by side (pip waits on the network and unpacks on one core each),
 # then lint and typecheck side by side.
 test: profiles.yml
