@@ -1,7 +1,8 @@
 -- What each tracker run says about the attribution keys: its tags, read like resource tags
--- (normalised keys, the exact configured key first), and its experiment for the experiment
--- key when no tag names one (MLflow's Default experiment, id 0, names nothing). Params are
--- hyperparameters and never attribute. One row per run and attribution key.
+-- (normalised keys, the exact configured key first), then its parent run's tags for the keys
+-- it lacks (a nested run: an HPO sweep's trials under the tagged sweep run), then its
+-- experiment for the experiment key (MLflow's Default experiment, id 0, names nothing).
+-- Params are hyperparameters and never attribute. One row per run and attribution key.
 with
 
 runs as (
@@ -62,6 +63,53 @@ tag_values as (
 
 ),
 
+parent_values as (
+
+    select
+        runs.tracker,
+        runs.tracking_server,
+        runs.run_id,
+        parent_tags.attribution_key,
+        parent_tags.attribution_value,
+        'parent run ' || runs.parent_run_id || ' ' || parent_tags.value_origin as value_origin
+    from runs
+    inner join tag_values as parent_tags
+        on
+            runs.tracker = parent_tags.tracker
+            and runs.tracking_server = parent_tags.tracking_server
+            and runs.parent_run_id = parent_tags.run_id
+    left join tag_values as own_tags
+        on
+            runs.tracker = own_tags.tracker
+            and runs.tracking_server = own_tags.tracking_server
+            and runs.run_id = own_tags.run_id
+            and parent_tags.attribution_key = own_tags.attribution_key
+    where own_tags.run_id is null
+
+),
+
+run_tag_values as (
+
+    select
+        tracker,
+        tracking_server,
+        run_id,
+        attribution_key,
+        attribution_value,
+        value_origin
+    from tag_values
+    union all
+    select
+        tracker,
+        tracking_server,
+        run_id,
+        attribution_key,
+        attribution_value,
+        value_origin
+    from parent_values
+
+),
+
 experiment_values as (
 
     select
@@ -72,14 +120,14 @@ experiment_values as (
         runs.experiment_name as attribution_value,
         'experiment name' as value_origin
     from runs
-    left join tag_values
+    left join run_tag_values
         on
-            runs.tracker = tag_values.tracker
-            and runs.tracking_server = tag_values.tracking_server
-            and runs.run_id = tag_values.run_id
-            and tag_values.attribution_key = 'experiment'
+            runs.tracker = run_tag_values.tracker
+            and runs.tracking_server = run_tag_values.tracking_server
+            and runs.run_id = run_tag_values.run_id
+            and run_tag_values.attribution_key = 'experiment'
     where
-        tag_values.run_id is null
+        run_tag_values.run_id is null
         and runs.experiment_name is not null
         and trim(runs.experiment_name) != ''
         and not (runs.tracker = 'mlflow' and runs.experiment_id = '0')
@@ -97,7 +145,7 @@ final as (
         attribution_key,
         attribution_value,
         value_origin
-    from tag_values
+    from run_tag_values
     union all
     select
         tracker || '|' || tracking_server || '|' || run_id as run_key,
