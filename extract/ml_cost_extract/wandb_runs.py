@@ -31,6 +31,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -118,9 +119,17 @@ def read_export(path: Path) -> list[dict[str, Any]]:
     return list(data)
 
 
-def convert(runs: list[dict[str, Any]], *, path: Path, entity: str | None, tag_keys: set[str]) -> dict[str, list[dict[str, Any]]]:
+@dataclass
+class ServerRows:
+    """The rows of trackers/runs and trackers/run_tags for one tracking server (W&B entity)."""
+
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+
+
+def convert(runs: list[dict[str, Any]], *, path: Path, entity: str | None, tag_keys: set[str]) -> dict[str, ServerRows]:
     """W&B runs as rows of trackers/runs and trackers/run_tags, grouped by tracking server."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, ServerRows] = {}
     for number, run in enumerate(runs, start=1):
         where = f"{path}: run {number}"
         run_id = run.get("id") or run.get("name")
@@ -158,8 +167,9 @@ def convert(runs: list[dict[str, Any]], *, path: Path, entity: str | None, tag_k
         for attribute in ("group", "job_type"):
             if run.get(attribute):
                 tags[f"wandb.{attribute}"] = str(run[attribute])
-        out.setdefault(server, []).append(runs_row)
-        out.setdefault(f"{server}\ttags", []).extend(
+        rows = out.setdefault(server, ServerRows())
+        rows.runs.append(runs_row)
+        rows.tags.extend(
             [{"run_id": str(run_id), "tag_kind": "tag", "tag_key": k, "tag_value": v} for k, v in sorted(tags.items())]
             + [{"run_id": str(run_id), "tag_kind": "param", "tag_key": k, "tag_value": v} for k, v in sorted(params.items())]
         )
@@ -184,14 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     digest = hashlib.sha256(args.export.read_bytes()).hexdigest()[:16]
     total = 0
     for server, rows in grouped.items():
-        if server.endswith("\ttags"):
-            continue
         landed = land_runs(
             args.landing,
             tracker="wandb",
             tracking_server=server,
-            rows=rows,
-            tag_rows=grouped.get(f"{server}\ttags", []),
+            rows=rows.runs,
+            tag_rows=rows.tags,
             run=TrackerRun(f"export-{digest}", extracted),
         )
         total += landed.get("runs", 0)

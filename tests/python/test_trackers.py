@@ -14,27 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-import boto3
 import pytest
 from conftest import BIN, DbtResult, MlflowServer
 from ml_cost_extract.sagemaker_api import ENTITIES, training_job_row
-from test_extractor import MOTO_MISSING, ROLE, aws, moto_url, read, run_cli  # noqa: F401 - fixtures
+from test_extractor import MOTO_MISSING, _untagged_training_job, aws, moto_url, read, run_cli  # noqa: F401 - fixtures
 
 ALL_AWS = ",".join([*ENTITIES, "metrics"])  # --skip: every AWS entity, so only MLflow is read
-
-
-def _training_job(name: str, tags: list[dict[str, str]]) -> str:
-    sm = boto3.client("sagemaker")
-    sm.create_training_job(
-        TrainingJobName=name,
-        AlgorithmSpecification={"TrainingImage": "123.dkr.ecr.us-east-1.amazonaws.com/vision:1", "TrainingInputMode": "File"},
-        RoleArn=ROLE,
-        OutputDataConfig={"S3OutputPath": "s3://ml-artifacts/vision"},
-        ResourceConfig={"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600},
-        Tags=tags,
-    )
-    return str(sm.describe_training_job(TrainingJobName=name)["TrainingJobArn"])
 
 
 def _files(landing: Path) -> list[Path]:
@@ -69,7 +54,7 @@ def test_a_rerun_lands_nothing_twice_and_open_runs_are_read_until_they_end(mlflo
 
 
 def test_an_unreachable_server_is_one_line_and_exit_1_while_sagemaker_lands(aws: dict[str, str], tmp_path: Path) -> None:  # noqa: F811
-    _training_job("vision-train-001", [])
+    _untagged_training_job("vision-train-001")
     landing = tmp_path / "landing"
     result = run_cli(aws, "--landing", str(landing), "--skip", MOTO_MISSING, "--mlflow-tracking-uri", "http://127.0.0.1:9", "--backoff-base", "0.01")
     assert result.returncode == 1
