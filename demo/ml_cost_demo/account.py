@@ -45,6 +45,8 @@ PRICES = {
     "g5.2xlarge": 1.212,
 }
 SP_RATE = 0.64  # Savings Plan price as a share of on-demand
+SP_COMMITMENT = 0.32  # USD per hour of the demo's 1-year No Upfront Machine Learning Savings Plan
+SP_FULL_FROM = 24 * (31 + 30)  # 2026-10-01: fraud-xgb-prod scales out and outgrows the plan
 SPOT_RATE = 0.30
 
 
@@ -59,6 +61,7 @@ class Account:
     focus: FocusRows = field(init=False)
     meta: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     metrics: list[dict[str, Any]] = field(default_factory=list)
+    utilization: list[dict[str, Any]] = field(default_factory=list)  # cloudwatch/instance_utilization rows
     sp_arn: str = field(init=False)  # the Machine Learning Savings Plan of this copy
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from ml_cost_extract.rows import EndpointConfigsRow, EndpointsRow, InferenceComponentsRow, ModelsRow
 
-from .account import PRICES, RC, REGION, SP_RATE, Account
+from .account import PRICES, RC, REGION, SP_COMMITMENT, SP_FULL_FROM, SP_RATE, Account
 
 
 def _endpoint(
@@ -29,26 +29,50 @@ def _endpoint(
         if v.get("instance") is None:
             continue
         price = PRICES[v["instance"]]
+        counts = _instance_counts(v, np.asarray(hours))
         kw: dict[str, object] = {}
         if pricing == "Committed":
             kw = {"billed_factor": 0.0, "effective_factor": SP_RATE, "commitment": (acct.sp_arn, "Used")}
-        acct.charge(
-            tags=tags,
-            hours=hours,
-            quantity=_instance_counts(v, np.asarray(hours)),
-            unit_price=price,
-            sub_account=a,
-            region=REGION,
-            service_code="AmazonSageMaker",
-            usage_type=f"{RC}-{usage_prefix}:{v['instance']}",
-            description=f"${price} per Hosted Instance Hour ({v['instance']})",
-            resource_id=arn,
-            resource_type="Endpoint",
-            pricing_category=pricing,
-            operation="RunInstance",
-            **kw,
-        )
+            # the plan covers what its hourly commitment buys at its rate; the rest is on demand
+            covered = np.minimum(counts, SP_COMMITMENT / (price * SP_RATE))
+            over = counts - covered > 1e-9
+            if over.any():
+                _endpoint_charge(acct, a, arn, v, tags, np.asarray(hours)[over], (counts - covered)[over], "Standard", usage_prefix, {})
+            counts = covered
+        _endpoint_charge(acct, a, arn, v, tags, np.asarray(hours), counts, pricing, usage_prefix, kw)
     return arn
+
+
+def _endpoint_charge(
+    acct: Account,
+    a: tuple[str, str],
+    arn: str,
+    v: dict[str, Any],
+    tags: dict[str, str],
+    hours: np.ndarray,
+    counts: np.ndarray,
+    pricing: str,
+    usage_prefix: str,
+    kw: dict[str, object],
+) -> None:
+    """The instance hours of one variant at one pricing (on-demand or covered by the plan)."""
+    price = PRICES[v["instance"]]
+    acct.charge(
+        tags=tags,
+        hours=hours,
+        quantity=counts,
+        unit_price=price,
+        sub_account=a,
+        region=REGION,
+        service_code="AmazonSageMaker",
+        usage_type=f"{RC}-{usage_prefix}:{v['instance']}",
+        description=f"${price} per Hosted Instance Hour ({v['instance']})",
+        resource_id=arn,
+        resource_type="Endpoint",
+        pricing_category=pricing,
+        operation="RunInstance",
+        **kw,
+    )
 
 
 def _instance_counts(variant: dict[str, Any], hours: np.ndarray) -> np.ndarray:
@@ -187,7 +211,7 @@ def _single_model_endpoint(acct: Account) -> None:
         acct,
         a,
         "fraud-xgb-prod" + s,
-        [{"variant": "AllTraffic", "model": "fraud-xgb" + s, "instance": "ml.m5.xlarge", "count": 2}],
+        [{"variant": "AllTraffic", "model": "fraud-xgb" + s, "instance": "ml.m5.xlarge", "count": 2, "scaled": (SP_FULL_FROM, 3)}],
         {"ml:team": "fraud", "ml:model": "fraud-xgb", "ml:environment": "production"},
         allh,
         pricing="Committed",

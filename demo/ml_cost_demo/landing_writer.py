@@ -100,7 +100,8 @@ def write_landing(
         counts[f"{folder}_files"] = len(files)
     counts["focus_rows"] = focus.num_rows * scale
     tables = {name: rows for name, rows in acct.meta.items()}
-    tables["invocations"] = _metric_rows(acct)
+    tables["invocations"] = _metric_rows(acct, acct.metrics)
+    tables["instance_utilization"] = _metric_rows(acct, acct.utilization)
     for name, rows in sorted(tables.items()):
         table = TABLES_BY_NAME[name]
         by_snapshot: dict[date, list[dict[str, Any]]] = {}
@@ -114,9 +115,11 @@ def write_landing(
     return counts
 
 
-def _metric_rows(acct: Account) -> list[dict[str, Any]]:
+def _metric_rows(acct: Account, metrics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hourly metric rows as the weekly extractor run after each hour landed them (in the
+    production account unless a row names its own)."""
     rows = []
-    for m in acct.metrics:
+    for m in metrics:
         metric = dict(m)
         when = acct.ts(metric.pop("hour"))
         snap = when.date() + timedelta(days=7 - when.weekday())

@@ -12,6 +12,7 @@ from .endpoints import add_endpoints
 from .growth import add_growth
 from .processing import add_processing_and_transform
 from .related import add_commitments_credits_corrections, add_related_and_other
+from .rightsizing import add_rightsizing_cases
 from .studio import add_notebooks_and_studio
 from .trackers import add_mlflow_runs
 from .training import add_training
@@ -27,3 +28,4 @@ def build(acct: Account) -> None:
     add_related_and_other(acct)
     add_commitments_credits_corrections(acct)
     add_growth(acct)
+    add_rightsizing_cases(acct)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .account import PRICES, RC, REGION, SP_RATE, Account
+from .account import PRICES, RC, REGION, SP_COMMITMENT, SP_FULL_FROM, SP_RATE, Account
 
 
 def add_related_and_other(acct: Account) -> None:
@@ -120,13 +120,16 @@ def add_commitments_credits_corrections(acct: Account) -> None:
 
 
 def _savings_plan_rows(acct: Account) -> None:
+    """The plan's hourly fee, and its unused part in the hours the covered endpoint did not use
+    all of it: until 2026-09-30 two ml.m5.xlarge use 2 x 0.23 x 0.64 = 0.2944 of 0.32 a hour
+    (under-used); from 2026-10-01 three would need 0.4416, so the plan is used in full and too
+    small (the rest runs on demand, endpoints.py)."""
     a = acct.prod
     allh = np.arange(acct.hours)
-    commitment = 0.32  # USD per hour; the covered endpoint uses 2 x 0.23 x 0.64 = 0.2944
     acct.focus.add(
         hours=allh,
         quantity=1.0,
-        unit_price=commitment,
+        unit_price=SP_COMMITMENT,
         sub_account=a,
         region=REGION,
         service_code="MachineLearningSavingsPlans",
@@ -140,10 +143,11 @@ def _savings_plan_rows(acct: Account) -> None:
         pricing_category="Standard",
         commitment=(acct.sp_arn, None),
     )
+    under = allh[allh < SP_FULL_FROM]
     acct.focus.add(
-        hours=allh,
+        hours=under,
         quantity=1.0,
-        unit_price=commitment - 2 * 0.23 * SP_RATE,
+        unit_price=SP_COMMITMENT - 2 * 0.23 * SP_RATE,
         sub_account=a,
         region=REGION,
         service_code="MachineLearningSavingsPlans",

@@ -125,7 +125,8 @@ def dry_run(args: argparse.Namespace, start: datetime, end: datetime, skip: set[
             if "metrics" not in skip:
                 print(
                     f"    metrics: cloudwatch:ListMetrics AWS/SageMaker Invocations and {args.invocations_namespace} InvocationsPerModel, "
-                    "cloudwatch:GetMetricData (500 queries per call, hourly Sum)"
+                    "cloudwatch:GetMetricData (500 queries per call, hourly Sum); instance utilisation of "
+                    f"{', '.join(cloudwatch_api.UTILIZATION_NAMESPACES)} (hourly Average and Maximum)"
                 )
     if args.mlflow_tracking_uri and "mlflow" not in skip:
         print(f"MLflow {args.mlflow_tracking_uri}: experiments/search, runs/search (runs started since the last run)")
@@ -178,6 +179,7 @@ def extract_region(
                     rows["invocations"] = cloudwatch_api.invocations(
                         caller, cw=cw, namespace=args.invocations_namespace, start=start, end=end, component_endpoints=components
                     )
+                    rows["instance_utilization"] = cloudwatch_api.instance_utilization(caller, cw=cw, start=start, end=end)
                 else:
                     error = sagemaker_api.run_entity(entity, caller, sm, scope, rows)
             except AccessDenied as exc:  # this entity only: the others still land

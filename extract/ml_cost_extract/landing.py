@@ -52,6 +52,7 @@ class Table:
     key: tuple[str, ...]  # identifies one entity across snapshots
     grain: tuple[str, ...] = ()  # extra columns that make a row unique within an entity
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    optional_key: tuple[str, ...] = ()  # key columns a row may leave null (a dimension only some series have)
 
     @property
     def common(self) -> tuple[Column, ...]:
@@ -433,6 +434,23 @@ TABLES: tuple[Table, ...] = (
             _c("period_start", TS, "Start of the hour (UTC)."),
             _c("invocations", F64, "Sum of the metric over the hour."),
         ),
+    ),
+    Table(
+        "cloudwatch",
+        "instance_utilization",
+        "Hourly Average and Maximum of SageMaker's instance utilisation metrics per endpoint variant and job host.",
+        key=("namespace", "metric_name", "endpoint_name", "variant_name", "job_host", "period_start"),
+        columns=(
+            _c("namespace", STR, "/aws/sagemaker/Endpoints, /aws/sagemaker/TrainingJobs or /aws/sagemaker/ProcessingJobs."),
+            _c("metric_name", STR, "CPUUtilization, MemoryUtilization, GPUUtilization, GPUMemoryUtilization or DiskUtilization."),
+            _c("endpoint_name", STR, "EndpointName dimension (endpoints)."),
+            _c("variant_name", STR, "VariantName dimension (endpoints)."),
+            _c("job_host", STR, "Host dimension of a job's instance, <job name>/algo-<n> (training and processing jobs)."),
+            _c("period_start", TS, "Start of the hour (UTC)."),
+            _c("average", F64, "Average of the metric over the hour, in percent (CPU: summed over vCPUs; GPU: summed over GPUs)."),
+            _c("maximum", F64, "Maximum of the metric over the hour, in percent (same scale as average)."),
+        ),
+        optional_key=("endpoint_name", "variant_name", "job_host"),
     ),
 )
 

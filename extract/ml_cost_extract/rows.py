@@ -369,6 +369,23 @@ class InvocationsRow(TypedDict, total=False):
     invocations: float | None
 
 
+class InstanceUtilizationRow(TypedDict, total=False):
+    """Hourly Average and Maximum of SageMaker's instance utilisation metrics per endpoint variant and job host."""
+
+    account_id: str | None
+    region: str | None
+    snapshot_date: date | None
+    extracted_at: datetime | None
+    namespace: str | None
+    metric_name: str | None
+    endpoint_name: str | None
+    variant_name: str | None
+    job_host: str | None
+    period_start: datetime | None
+    average: float | None
+    maximum: float | None
+
+
 class RunsRow(TypedDict, total=False):
     """Runs of an experiment tracker (MLflow runs from ml-cost-extract, W&B runs from ml-cost-land-wandb, or a user's own converter)."""
 
@@ -423,6 +440,7 @@ ROW_TYPES: dict[str, type] = {
     "pipeline_execution_steps": PipelineExecutionStepsRow,
     "tags": TagsRow,
     "invocations": InvocationsRow,
+    "instance_utilization": InstanceUtilizationRow,
     "runs": RunsRow,
     "run_tags": RunTagsRow,
 }

@@ -3,6 +3,7 @@
 -- $297 of the demo moved to unattributed with every other test green (issue 16).
 -- depends_on: {{ ref('arn_resource_categories') }}, {{ ref('attribution_rules') }}, {{ ref('ml_instance_types') }}
 -- depends_on: {{ ref('sagemaker_usage_types') }}, {{ ref('tag_allowed_values') }}, {{ ref('team_budgets') }}
+-- depends_on: {{ ref('savings_plans_rates') }}, {{ ref('savings_plans_eligibility') }}, {{ ref('sagemaker_serverless_prices') }}
 with
 
 cells as (

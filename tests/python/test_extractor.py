@@ -121,7 +121,14 @@ def create_account(n_jobs: int = 3) -> None:
         )
         for m, value in (("sentiment", 600.0), ("ner", 300.0), ("summarizer", 100.0))
     ]
-    for namespace, metric, dims, value in data:
+    # instance utilisation as SageMaker publishes it, a point a minute (two here): per variant,
+    # per job host, and the per-instance series of enhanced metrics (the same load again)
+    v1 = {"EndpointName": "recsys-ab", "VariantName": "v1"}
+    data += [("/aws/sagemaker/Endpoints", "CPUUtilization", v1, value) for value in (100.0, 300.0)]
+    data += [("/aws/sagemaker/Endpoints", "MemoryUtilization", v1, value) for value in (20.0, 22.0)]
+    data += [("/aws/sagemaker/Endpoints", "CPUUtilization", {**v1, "InstanceId": "i-0123456789abcdef0"}, 999.0)]
+    data += [("/aws/sagemaker/TrainingJobs", "GPUUtilization", {"Host": "fraud-train-0001/algo-1"}, 55.0)]
+    for i, (namespace, metric, dims, value) in enumerate(data):
         cw.put_metric_data(
             Namespace=namespace,
             MetricData=[
@@ -129,7 +136,7 @@ def create_account(n_jobs: int = 3) -> None:
                     "MetricName": metric,
                     "Dimensions": [{"Name": k, "Value": v} for k, v in dims.items()],
                     "Value": value,
-                    "Timestamp": hour,
+                    "Timestamp": hour + timedelta(minutes=i),
                 }
             ],
         )
@@ -186,6 +193,16 @@ def test_cli_lands_metadata_tags_and_metrics(aws: dict[str, str], tmp_path: Path
     metrics = {(m["metric_name"], m["variant_name"], m["target_model"]): m["invocations"] for m in read(tmp_path, "invocations", "cloudwatch")}
     assert metrics[("InvocationsPerModel", "AllTraffic", "sentiment.tar.gz")] == 600.0
     assert metrics[("Invocations", "v2", None)] == 30.0
+    # hourly Average and Maximum of each series; the per-instance series is not read
+    usage = {
+        (u["namespace"], u["metric_name"], u["variant_name"], u["job_host"]): (u["average"], u["maximum"])
+        for u in read(tmp_path, "instance_utilization", "cloudwatch")
+    }
+    assert usage == {
+        ("/aws/sagemaker/Endpoints", "CPUUtilization", "v1", None): (200.0, 300.0),
+        ("/aws/sagemaker/Endpoints", "MemoryUtilization", "v1", None): (21.0, 22.0),
+        ("/aws/sagemaker/TrainingJobs", "GPUUtilization", None, "fraud-train-0001/algo-1"): (55.0, 55.0),
+    }
     assert "API calls: " in result.stdout and "sagemaker:Search" in result.stdout
 
 
@@ -295,7 +312,17 @@ def test_end_to_end_moto_and_mlflow_extractor_dbt_build(aws: dict[str, str], mlf
         ],
     )
     build = run_dbt(
-        ["build", *NO_GATE, "--select", "+fct_ml_costs", "+int_ml_daily_costs_summarized", "+rpt_tracker_runs", "--indirect-selection", "cautious"],
+        [
+            "build",
+            *NO_GATE,
+            "--select",
+            "+fct_ml_costs",
+            "+int_ml_daily_costs_summarized",
+            "+rpt_tracker_runs",
+            "+int_endpoint_utilization_summarized",
+            "--indirect-selection",
+            "cautious",
+        ],
         landing,
         tmp_path / "work",
     )
@@ -323,6 +350,13 @@ def test_end_to_end_moto_and_mlflow_extractor_dbt_build(aws: dict[str, str], mlf
     assert runs["detector-finetune"][:3] == (True, "run_names_arn", "vision-train-untagged")
     assert runs["borrowed-gpu"][:5] == (True, "run_names_job", "fraud-train-0002", "vision", "resource_tags")
     assert runs["notebook-exploration"][0] is False and runs["notebook-exploration"][-1].startswith("names no SageMaker job")
+    # instance utilisation landed from CloudWatch stages and summarises per variant
+    peaks = build.query(
+        "select endpoint_name, variant_name, cpu_peak_pct, cpu_mean_pct, memory_peak_pct from main_intermediate.int_endpoint_utilization_summarized"
+    )
+    assert peaks == [("recsys-ab", "v1", 300.0, 200.0, 22.0)]
+    staged = build.query("select count(*), count(distinct namespace) from main_staging.stg_cloudwatch__instance_utilization")
+    assert staged == [(3, 2)]
     # money: the fact table holds exactly what the FOCUS file holds, read without the pipeline
     focus = pq.read_table(next((landing / "focus").rglob("*.parquet")))
     total = build.query("select sum(effective_cost) from main.fct_ml_costs")[0][0]

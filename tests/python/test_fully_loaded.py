@@ -46,5 +46,16 @@ def test_waste_spot_budget_and_anomaly_stories(demo_build: DbtResult) -> None:
 def test_demo_summary_prints_what_a_user_opens_first(demo_build: DbtResult) -> None:
     with duckdb.connect(str(demo_build.warehouse), read_only=True) as con:
         text = summarise(con)
-    for needle in ("By cost category", "By team", "Unattributed", "Tag coverage", "Top idle", "recsys-legacy-staging", "Team budgets", "ALERT"):
+    for needle in (
+        "By cost category",
+        "By team",
+        "Unattributed",
+        "Tag coverage",
+        "Top idle",
+        "recsys-legacy-staging",
+        "Team budgets",
+        "ALERT",
+        "Rightsizing",
+        "too_small",
+    ):
         assert needle in text, needle

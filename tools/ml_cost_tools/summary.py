@@ -174,7 +174,42 @@ def summarise(con: duckdb.DuckDBPyConnection, schema: str = "main") -> str:
                 ("team", "month", "budget", "actual", "forecast", "status"),
             )
         )
+    out += _optimisation(con, schema)
     return "\n".join(out)
+
+
+def _optimisation(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """What to change: rightsizing with a saving, Savings Plans status, the purchase recommendation."""
+    out: list[str] = []
+    if _exists(con, "rpt_rightsizing"):
+        rows = con.execute(
+            f"""select endpoint_name, variant_name, recommendation,
+                    coalesce(recommended_instance_type, cast(recommended_serverless_memory_mb as integer) || ' MB'), monthly_saving
+                from {schema}.rpt_rightsizing where monthly_saving > 0 order by monthly_saving desc limit 8"""
+        ).fetchall()
+        out.append(
+            "\nRightsizing (docs/optimisation.md):\n"
+            + _table([(e, v, r, to or "", _money(m)) for e, v, r, to, m in rows], ("endpoint", "variant", "change", "to", "saving a month"))
+        )
+    if _exists(con, "rpt_savings_plans") and _exists(con, "rpt_savings_plans_recommendation"):
+        rows = con.execute(
+            f"""select billing_period, commitment, utilization_pct, plan_status from {schema}.rpt_savings_plans
+                order by billing_period, commitment_discount_id"""
+        ).fetchall()
+        recs = con.execute(
+            f"""select option_name, recommended_hourly_commitment, expected_monthly_savings, break_even_utilization_pct
+                from {schema}.rpt_savings_plans_recommendation order by option_name"""
+        ).fetchall()
+        out.append(
+            "\nSavings Plans:\n"
+            + _table([(p, _money(c), f"{u:.0f}%" if u is not None else "", st) for p, c, u, st in rows], ("month", "commitment", "used", "status"))
+            + "\nPurchase recommendation (last 30 days of eligible on-demand usage):\n"
+            + _table(
+                [(o, f"${h:,.2f}/h", _money(m), f"{b:.0f}%") for o, h, m, b in recs],
+                ("option", "commitment", "saving a month", "break-even use"),
+            )
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,3 +21,15 @@ def type_string() -> str:
 def listagg(measure: str, delimiter_text: str = "','", order_by_clause: str | None = None, limit_num: int | None = None) -> str:
     order = f" {order_by_clause}" if order_by_clause else ""
     return f"string_agg({measure}, {delimiter_text}{order})"
+
+
+def split_part(string_text: str, delimiter_text: str, part_number: int) -> str:
+    return f"split_part({string_text}, {delimiter_text}, {part_number})"
+
+
+def datediff(first_date: str, second_date: str, datepart: str) -> str:
+    return f"date_diff('{datepart}', {first_date}, {second_date})"
+
+
+def type_float() -> str:
+    return "double"

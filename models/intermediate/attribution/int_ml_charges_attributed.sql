@@ -199,6 +199,10 @@ attributed as (
 
 ),
 
+{% if var('savings_plan_unused_chargeback') %}
+    {{ savings_plan_chargeback_ctes('attributed') }}
+{% endif %}
+
 final as (
 
     select
@@ -214,7 +218,7 @@ final as (
             else 'no model tag, no model implied by the metadata, and no matching rule'
         end as unattributed_reason,
         '{{ invocation_id }}' as built_by_invocation_id
-    from attributed
+    from {{ 'chargeback_applied' if var('savings_plan_unused_chargeback') else 'attributed' }}
 
 )
 

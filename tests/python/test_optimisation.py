@@ -1,0 +1,239 @@
+"""Savings Plans and rightsizing (issue 19, docs/optimisation.md) on the demo: the planted cases
+are found with the savings their figures imply, and every Savings Plans figure is checked against
+a plain reading of the export's files or a brute-force search, not the pipeline's own staging."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from conftest import PROJECT, DbtResult, manifest_files, run_dbt
+from ml_cost_demo.account import PRICES, SP_COMMITMENT, SP_FULL_FROM, SP_RATE, START
+from ml_cost_demo.rightsizing import LEVELS, PEAK_FACTOR, STAGING_NIGHTLY_INVOCATIONS
+
+VARS = yaml.safe_load((PROJECT / "dbt_project.yml").read_text())["vars"]
+
+
+def _seed(name: str) -> list[dict[str, str]]:
+    with (PROJECT / "seeds" / f"{name}.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def _raw_plan_rows(landing: Path) -> dict[tuple[str, str], tuple[float, float, float]]:
+    """Per billing period and role (Purchase, Used, Unused): billed, effective and list cost of the
+    Savings Plan rows, read straight from the files the manifests list."""
+    files = [str(f) for f in manifest_files(landing)]
+    rows = duckdb.sql(
+        "select strftime(BillingPeriodStart, '%Y-%m'), "
+        "case when ChargeCategory = 'Purchase' then 'Purchase' else CommitmentDiscountStatus end, "
+        "sum(BilledCost), sum(EffectiveCost), sum(ListCost) from read_parquet($files, union_by_name=true) "
+        "where CommitmentDiscountId is not null group by 1, 2",
+        params={"files": files},
+    ).fetchall()
+    return {(p, role): (b, e, li) for p, role, b, e, li in rows}
+
+
+def test_savings_plan_used_plus_unused_is_the_commitment_of_the_files(demo_build: DbtResult, demo_landing: Path) -> None:
+    raw = _raw_plan_rows(demo_landing)
+    plans = {
+        r[0]: r[1:]
+        for r in demo_build.query(
+            "select billing_period, commitment, purchase_billed_cost, used_commitment, unused_commitment, utilization_pct, "
+            "covered_on_demand_cost, plan_status from main.rpt_savings_plans"
+        )
+    }
+    assert set(plans) == {p for p, _ in raw}
+    for period, (commitment, billed, used, unused, utilization, covered, _) in plans.items():
+        # the No Upfront fee as billed (Purchase rows) is what covered usage used plus what was left
+        assert used + unused == pytest.approx(commitment, abs=1e-6)
+        assert commitment == pytest.approx(raw[(period, "Purchase")][0], abs=0.005) == pytest.approx(billed, abs=0.005)
+        assert used == pytest.approx(raw[(period, "Used")][1], abs=0.005)
+        assert unused == pytest.approx(raw.get((period, "Unused"), (0, 0, 0))[1], abs=0.005)
+        assert covered == pytest.approx(raw[(period, "Used")][2], abs=0.005)
+        assert utilization == pytest.approx(100 * used / commitment)
+    # the demo's plan: 0.32 an hour; two ml.m5.xlarge use 0.2944 of it until October (under-used),
+    # three from 2026-10-01 would use 0.4416 (the plan is used in full and too small)
+    august = plans["2026-08"]
+    assert august[0] == pytest.approx(SP_COMMITMENT * 31 * 24) and august[-1] == "under_used"
+    assert august[3] == pytest.approx((SP_COMMITMENT - 2 * PRICES["ml.m5.xlarge"] * SP_RATE) * 31 * 24)
+    october = plans["2026-10"]
+    assert october[3] == 0 and october[4] == pytest.approx(100) and october[-1] == "too_small"
+    assert october[5] == pytest.approx(SP_COMMITMENT / SP_RATE * 31 * 24)  # covered at on-demand prices
+
+
+def test_coverage_plus_on_demand_is_the_eligible_usage(demo_build: DbtResult, demo_landing: Path) -> None:
+    raw = _raw_plan_rows(demo_landing)
+    eligible = tuple(r["cost_category"] for r in _seed("savings_plans_eligibility") if r["is_eligible"] == "true")
+    on_demand = dict(
+        demo_build.query(
+            f"select billing_period, sum(effective_cost) from main.fct_ml_costs where pricing_category = 'on_demand' "
+            f"and charge_category = 'Usage' and cost_category in {eligible} group by 1"
+        )
+    )
+    coverage = demo_build.query(
+        "select billing_period, sum(eligible_on_demand_cost), sum(covered_on_demand_cost), sum(on_demand_cost), "
+        "sum(savings_plan_cost) from main.rpt_savings_plans_coverage group by 1"
+    )
+    assert {r[0] for r in coverage} == set(on_demand)
+    for period, total, covered, paid_on_demand, plan_cost in coverage:
+        assert covered + paid_on_demand == pytest.approx(total, abs=1e-6)
+        assert covered == pytest.approx(raw[(period, "Used")][2], abs=0.005)  # list cost of the covered rows
+        assert plan_cost == pytest.approx(raw[(period, "Used")][1], abs=0.005)
+        assert paid_on_demand == pytest.approx(on_demand[period], abs=0.005)
+    # the plan benefits fraud only, on ml.m5
+    benefits = demo_build.query("select distinct team, instance_family from main.rpt_savings_plans_coverage where savings_plan_cost > 0")
+    assert benefits == [("fraud", "ml.m5")]
+
+
+def _net_savings(spend: list[tuple[float, float]], window_hours: float, commitment: float, rate: float) -> float:
+    return sum(hours * min(hourly, commitment / rate) for hours, hourly in spend) - commitment * window_hours
+
+
+def test_recommendation_is_the_commitment_a_brute_force_search_finds(demo_build: DbtResult) -> None:
+    recs = demo_build.query(
+        "select option_name, rate_share_of_on_demand, window_start, window_end, recommended_hourly_commitment, "
+        "expected_net_savings, expected_utilization_pct, break_even_utilization_pct from main.rpt_savings_plans_recommendation"
+    )
+    assert {r[0] for r in recs} >= {"1 year No Upfront", "3 year All Upfront", "rate observed on the bill"}
+    eligible = tuple(r["cost_category"] for r in _seed("savings_plans_eligibility") if r["is_eligible"] == "true")
+    for name, rate, start, end, commitment, savings, utilization, break_even in recs:
+        # eligible on-demand spend per charge period in the window, read from the fact table
+        spend = [
+            (float(h), float(c) / float(h))
+            for h, c in demo_build.query(
+                "select date_diff('hour', charge_period_start, charge_period_end), sum(effective_cost) from main.fct_ml_costs "
+                f"where pricing_category = 'on_demand' and charge_category = 'Usage' and cost_category in {eligible} "
+                "and charge_period_start >= ? group by charge_period_start, charge_period_end",
+                [start],
+            )
+        ]
+        window = (end - start).total_seconds() / 3600
+        assert window == VARS["savings_plan_lookback_days"] * 24
+        found = _net_savings(spend, window, commitment, rate)
+        assert savings == pytest.approx(found, rel=1e-9), name
+        hourly = sorted({c for _, c in spend})
+        grid = [rate * h for h in hourly] + [rate * hourly[-1] * i / 400 for i in range(401)]
+        assert max(_net_savings(spend, window, c, rate) for c in grid) <= found + 1e-6, name
+        assert commitment > 0 and savings > 0 and break_even == pytest.approx(100 * rate)
+        assert utilization >= break_even  # a commitment that saves is used beyond its break-even
+    observed = next(r for r in recs if r[0] == "rate observed on the bill")
+    assert observed[1] == pytest.approx(SP_RATE)
+
+
+def _level(endpoint: str, variant: str) -> tuple[str, tuple[float, float, float, float]]:
+    return next((instance, levels) for _, e, v, instance, _, levels in LEVELS if (e, v) == (endpoint, variant))
+
+
+def test_rightsizing_finds_the_planted_cases_with_their_savings(demo_build: DbtResult) -> None:
+    rows = {
+        (r[0], r[1]): r[2:]
+        for r in demo_build.query(
+            "select endpoint_name, variant_name, recommendation, recommended_instance_type, recommended_instance_count, "
+            "recommended_serverless_memory_mb, monthly_saving, instance_count from main.rpt_rightsizing"
+        )
+    }
+    types = {r["instance_type"]: r for r in _seed("ml_instance_types")}
+    month, target = VARS["hours_per_month"], VARS["rightsizing_target_utilization_pct"] / 100
+    # over-sized: the cheapest instance of the family with room for the peak (1.1 x the level)
+    instance, (cpu, memory, _, _) = _level("recsys-ab", "ranker-v1")
+    current = types[instance]
+    family = instance.rsplit(".", 1)[0]
+    fits = [
+        t
+        for t in types.values()
+        if t["instance_type"].rsplit(".", 1)[0] == family
+        and t["on_demand_usd_per_hour"]
+        and float(t["vcpu"]) * target >= PEAK_FACTOR * cpu * float(current["vcpu"])
+        and float(t["memory_gib"]) * target >= PEAK_FACTOR * memory * float(current["memory_gib"])
+    ]
+    best = min(fits, key=lambda t: float(t["on_demand_usd_per_hour"]))
+    assert best["instance_type"] == "ml.c5.xlarge"
+    count = rows[("recsys-ab", "ranker-v1")][-1]
+    saving = (float(current["on_demand_usd_per_hour"]) - float(best["on_demand_usd_per_hour"])) * count * month
+    assert rows[("recsys-ab", "ranker-v1")][:5] == ("smaller_instance", "ml.c5.xlarge", count, None, pytest.approx(saving))
+    # serverless: nightly test traffic on an ml.m5.large; memory peak 1.1 x 30% of 8 GiB
+    instance, (_, memory, _, _) = _level("fraud-xgb-staging", "AllTraffic")
+    needed_mb = PEAK_FACTOR * memory * float(types[instance]["memory_gib"]) * 1024 / target
+    sizes = {float(r["memory_size_mb"]): float(r["usd_per_second"]) for r in _seed("sagemaker_serverless_prices")}
+    size = min(s for s in sizes if s >= needed_mb)
+    last_hour = START + timedelta(hours=demo_build_hours(demo_build) - 1)
+    first = last_hour - timedelta(days=VARS["rightsizing_lookback_days"])
+    nights = [
+        h
+        for h in (first + timedelta(hours=i) for i in range(1, VARS["rightsizing_lookback_days"] * 24 + 1))
+        if h.hour == 2 and h.weekday() < 5 and h >= START + timedelta(hours=SP_FULL_FROM)
+    ]
+    invocations = STAGING_NIGHTLY_INVOCATIONS * len(nights)
+    serverless = invocations * month / (VARS["rightsizing_lookback_days"] * 24) * VARS["serverless_seconds_per_invocation"] * sizes[size]
+    saving = float(types[instance]["on_demand_usd_per_hour"]) * month - serverless
+    assert rows[("fraud-xgb-staging", "AllTraffic")][:5] == ("serverless", None, 0, size, pytest.approx(saving))
+    # idle: the forgotten staging endpoint has no traffic at all
+    assert rows[("recsys-legacy-staging", "AllTraffic")][0] == "idle"
+    # nothing else: every other variant with metrics is busy enough
+    planted = {("recsys-ab", "ranker-v1"), ("fraud-xgb-staging", "AllTraffic"), ("recsys-legacy-staging", "AllTraffic")}
+    others = {k: v[0] for k, v in rows.items() if k not in planted and any(k == (e, v) for _, e, v, *_ in LEVELS)}
+    assert others and set(others.values()) == {"keep"}, others
+
+
+def demo_build_hours(build: DbtResult) -> int:
+    """Hours of utilisation data the demo wrote: up to its last landed hour."""
+    (last,) = build.query("select max(period_start) from main_staging.stg_cloudwatch__instance_utilization")[0]
+    return int((last - START).total_seconds() // 3600) + 1
+
+
+def test_unused_commitment_charged_back_keeps_every_dollar(demo_build: DbtResult, demo_landing: Path, tmp_path: Path) -> None:
+    """With savings_plan_unused_chargeback on, the unused commitment goes to the teams the plan
+    covered in the same hour, in proportion to what they used, and every total stays."""
+    work = tmp_path / "chargeback"
+    work.mkdir()
+    shutil.copy(demo_build.warehouse, work / "warehouse.duckdb")
+    result = run_dbt(
+        [
+            "run",
+            "--select",
+            "int_ml_charges_attributed",
+            "int_savings_plan_charges_classified",
+            "rpt_savings_plans",
+            "--full-refresh",
+            "--vars",
+            '{"savings_plan_unused_chargeback": true}',
+        ],
+        demo_landing,
+        work,
+    )
+    assert result.returncode == 0, result.output[-3000:]
+    charged = DbtResult(0, "", work / "warehouse.duckdb")
+    files = [str(f) for f in manifest_files(demo_landing)]
+    (raw,) = duckdb.sql(
+        "select sum(EffectiveCost) from read_parquet($files, union_by_name=true) "
+        "where x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')",
+        params={"files": files},
+    ).fetchone() or (None,)
+    total = "select sum(effective_cost), sum(billed_cost), sum(list_cost) from main.fct_ml_costs"
+    before, after = demo_build.query(total)[0], charged.query(total)[0]
+    assert after[0] == pytest.approx(raw, abs=0.005) and after == pytest.approx(before, abs=1e-6)
+    # each unused row's parts sum back to it; none is left where the plan covered usage that hour
+    unused = dict(demo_build.query("select charge_id, effective_cost from main.fct_ml_costs where cost_category = 'savings_plan_unused'"))
+    parts = dict(
+        charged.query("select charge_id, sum(effective_cost) from main.fct_ml_costs where allocation_method = 'savings_plan_chargeback' group by 1")
+    )
+    assert parts and set(parts) == set(unused)
+    assert all(parts[c] == pytest.approx(unused[c], abs=1e-9) for c in unused)
+    keys = charged.query(
+        "select distinct team, team_source, model, unattributed_reason from main.fct_ml_costs where allocation_method = 'savings_plan_chargeback'"
+    )
+    assert keys == [("fraud", "savings_plan_chargeback", "fraud-xgb", None)]
+    # fraud takes on exactly what unattributed gave up
+    teams = "select team, sum(effective_cost) from main.fct_ml_costs group by 1"
+    was, now = dict(demo_build.query(teams)), dict(charged.query(teams))
+    moved = sum(unused.values())
+    assert moved > 0
+    assert now["fraud"] - was["fraud"] == pytest.approx(moved, abs=1e-6)
+    assert was["unattributed"] - now["unattributed"] == pytest.approx(moved, abs=1e-6)
+    plan = charged.query("select sum(unused_commitment) from main.rpt_savings_plans")[0][0]
+    assert plan == pytest.approx(moved, abs=1e-6)  # rebuilt on the charged-back rows: their status still says Unused
