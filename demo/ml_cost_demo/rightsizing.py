@@ -52,19 +52,19 @@ def add_rightsizing_cases(acct: Account) -> None:
 
 
 def _serverless_candidate(acct: Account) -> None:
-    """fraud-xgb-staging: an always-on ml.m5.large from 2026-10-01 that serves one nightly test."""
+    """fraud-xgb-staging: an always-on ml.m5.large from 2026-10-01 that serves one nightly test.
+    Deployed from a notebook without tags: a rule (seeds/attribution_rules.csv) names its owner."""
     d, s = acct.dev, acct.sfx
     hours = np.arange(SP_FULL_FROM, acct.hours)
     if len(hours) == 0:
         return
-    tags = {"ml:team": "fraud", "ml:model": "fraud-xgb", "ml:environment": "staging"}
-    add_model(acct, d, "fraud-xgb-staging" + s, tags={"ml:team": "fraud", "ml:model": "fraud-xgb"}, created=SP_FULL_FROM - 24)
+    add_model(acct, d, "fraud-xgb" + s, created=SP_FULL_FROM - 24)  # the production model's name, in the dev account
     _endpoint(
         acct,
         d,
         "fraud-xgb-staging" + s,
-        [{"variant": "AllTraffic", "model": "fraud-xgb-staging" + s, "instance": "ml.m5.large", "count": 1}],
-        tags,
+        [{"variant": "AllTraffic", "model": "fraud-xgb" + s, "instance": "ml.m5.large", "count": 1}],
+        {},
         hours,
         created=SP_FULL_FROM,
     )

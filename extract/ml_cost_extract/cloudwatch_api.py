@@ -5,8 +5,10 @@
   TargetModel) of multi-model endpoints;
 - instance utilisation: the Average and Maximum of the instance metrics SageMaker publishes for
   endpoint variants (namespace /aws/sagemaker/Endpoints, dimensions EndpointName and
-  VariantName) and for training and processing job hosts (/aws/sagemaker/TrainingJobs and
-  /aws/sagemaker/ProcessingJobs, dimension Host). Source: SageMaker Developer Guide,
+  VariantName) and for training, processing and batch transform job hosts
+  (/aws/sagemaker/TrainingJobs, /aws/sagemaker/ProcessingJobs, /aws/sagemaker/TransformJobs,
+  dimension Host). No namespace for notebook instances or Studio apps was found in the
+  SageMaker metrics reference; none is read for them. Source: SageMaker Developer Guide,
   "Amazon SageMaker AI metrics in Amazon CloudWatch", instance metrics: CPUUtilization is the
   sum over cores (0-400% on four vCPUs), GPUUtilization and GPUMemoryUtilization are multiplied
   by the number of GPUs, MemoryUtilization and DiskUtilization are 0-100%. Series with more
@@ -50,6 +52,7 @@ UTILIZATION_NAMESPACES = {
     "/aws/sagemaker/Endpoints": frozenset({"EndpointName", "VariantName"}),
     "/aws/sagemaker/TrainingJobs": frozenset({"Host"}),
     "/aws/sagemaker/ProcessingJobs": frozenset({"Host"}),
+    "/aws/sagemaker/TransformJobs": frozenset({"Host"}),
 }
 UTILIZATION_STATS = ("Average", "Maximum")
 

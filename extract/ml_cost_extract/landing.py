@@ -441,11 +441,11 @@ TABLES: tuple[Table, ...] = (
         "Hourly Average and Maximum of SageMaker's instance utilisation metrics per endpoint variant and job host.",
         key=("namespace", "metric_name", "endpoint_name", "variant_name", "job_host", "period_start"),
         columns=(
-            _c("namespace", STR, "/aws/sagemaker/Endpoints, /aws/sagemaker/TrainingJobs or /aws/sagemaker/ProcessingJobs."),
+            _c("namespace", STR, "/aws/sagemaker/Endpoints, or /aws/sagemaker/TrainingJobs, ProcessingJobs or TransformJobs."),
             _c("metric_name", STR, "CPUUtilization, MemoryUtilization, GPUUtilization, GPUMemoryUtilization or DiskUtilization."),
             _c("endpoint_name", STR, "EndpointName dimension (endpoints)."),
             _c("variant_name", STR, "VariantName dimension (endpoints)."),
-            _c("job_host", STR, "Host dimension of a job's instance, <job name>/algo-<n> (training and processing jobs)."),
+            _c("job_host", STR, "Host dimension of a job's instance, <job name>/algo-<n> (training, processing and transform jobs)."),
             _c("period_start", TS, "Start of the hour (UTC)."),
             _c("average", F64, "Average of the metric over the hour, in percent (CPU: summed over vCPUs; GPU: summed over GPUs)."),
             _c("maximum", F64, "Maximum of the metric over the hour, in percent (same scale as average)."),
