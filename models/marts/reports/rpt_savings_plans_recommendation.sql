@@ -88,9 +88,6 @@ candidates as (
 
     select distinct
         options.option_name,
-        options.rate_basis,
-        options.term_years,
-        options.payment_option,
         options.rate_share_of_on_demand,
         options.rate_share_of_on_demand * spend_periods.hourly_on_demand_cost as hourly_commitment
     from options
@@ -98,9 +95,6 @@ candidates as (
     union all
     select
         option_name,
-        rate_basis,
-        term_years,
-        payment_option,
         rate_share_of_on_demand,
         0.0 as hourly_commitment
     from options
@@ -111,9 +105,6 @@ evaluated as (
 
     select
         candidates.option_name,
-        candidates.rate_basis,
-        candidates.term_years,
-        candidates.payment_option,
         candidates.rate_share_of_on_demand,
         candidates.hourly_commitment,
         sum(spend_periods.period_hours * spend_periods.hourly_on_demand_cost) as eligible_on_demand_cost,
@@ -125,9 +116,6 @@ evaluated as (
     cross join spend_periods
     group by
         candidates.option_name,
-        candidates.rate_basis,
-        candidates.term_years,
-        candidates.payment_option,
         candidates.rate_share_of_on_demand,
         candidates.hourly_commitment
 
@@ -163,29 +151,32 @@ ranked as (
 final as (
 
     select
-        option_name,
-        rate_basis,
-        term_years,
-        payment_option,
-        rate_share_of_on_demand,
+        ranked.option_name,
+        options.rate_basis,
+        options.term_years,
+        options.payment_option,
+        ranked.rate_share_of_on_demand,
         {{ var('savings_plan_lookback_days') }} as lookback_days,
-        window_start,
-        window_end,
-        eligible_on_demand_cost,
-        hourly_commitment as recommended_hourly_commitment,
-        commitment_cost as expected_commitment_cost,
-        covered_on_demand_cost as expected_covered_on_demand_cost,
-        net_savings as expected_net_savings,
-        net_savings * {{ var('hours_per_month') }} / window_hours as expected_monthly_savings,
+        ranked.window_start,
+        ranked.window_end,
+        ranked.eligible_on_demand_cost,
+        ranked.hourly_commitment as recommended_hourly_commitment,
+        ranked.commitment_cost as expected_commitment_cost,
+        ranked.covered_on_demand_cost as expected_covered_on_demand_cost,
+        ranked.net_savings as expected_net_savings,
+        ranked.net_savings * {{ var('hours_per_month') }} / ranked.window_hours as expected_monthly_savings,
         case
-            when eligible_on_demand_cost > 0 then 100 * covered_on_demand_cost / eligible_on_demand_cost
+            when ranked.eligible_on_demand_cost > 0
+                then 100 * ranked.covered_on_demand_cost / ranked.eligible_on_demand_cost
         end as expected_coverage_pct,
         case
-            when commitment_cost > 0 then 100 * covered_on_demand_cost * rate_share_of_on_demand / commitment_cost
+            when ranked.commitment_cost > 0
+                then 100 * ranked.covered_on_demand_cost * ranked.rate_share_of_on_demand / ranked.commitment_cost
         end as expected_utilization_pct,
-        100 * rate_share_of_on_demand as break_even_utilization_pct
+        100 * ranked.rate_share_of_on_demand as break_even_utilization_pct
     from ranked
-    where candidate_rank = 1
+    inner join options on ranked.option_name = options.option_name
+    where ranked.candidate_rank = 1
 
 )
 
