@@ -59,6 +59,7 @@ BODIES: dict[str, str] = {
     "model_config": "{{ return(default) }}",
     "seed_text_columns": "{{ return([{'seed': 'attribution_rules', 'column': 'team'}]) }}",
     "split_cost": "{{ cost }} * {{ share }}",
+    "instance_family": "regexp_extract({{ instance_type }}, '^(ml[.][a-z0-9-]+)[.]', 1)",
     "savings_plan_chargeback_ctes": "chargeback_applied as (select * from {{ attributed }}),",
     "weight_share": "{{ weight }} / sum({{ weight }}) over (partition by {{ partition_by }})",
     "cost_group_columns": "sum(effective_cost) as training_cost,",

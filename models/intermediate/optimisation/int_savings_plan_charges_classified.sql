@@ -33,13 +33,7 @@ classified as (
         charges.commitment_discount_id,
         charges.cost_category,
         charges.instance_type,
-        case
-            when charges.instance_type is not null
-                then
-                    {{ dbt.split_part('charges.instance_type', "'.'", 1) }}
-                    || '.' || {{ dbt.split_part('charges.instance_type', "'.'", 2) }}
-            else '(no instance)'
-        end as instance_family,
+        coalesce({{ instance_family('charges.instance_type') }}, '(no instance)') as instance_family,
         charges.team,
         charges.model,
         case

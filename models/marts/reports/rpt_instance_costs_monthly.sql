@@ -22,7 +22,7 @@ instance_months as (
 
     select
         billing_period,
-        coalesce({{ regexp_extract_group('instance_type', '^(ml\\.[a-z0-9-]+)\\.', 1) }}, '(no instance)') as instance_family,
+        coalesce({{ instance_family('instance_type') }}, '(no instance)') as instance_family,
         coalesce(instance_type, '(no instance)') as instance_type,
         pricing_category as purchase_option,
         cost_group,

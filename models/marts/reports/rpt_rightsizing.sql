@@ -86,8 +86,7 @@ measured as (
         variants.variant_name,
         variants.endpoint_kind,
         variants.instance_type,
-        {{ dbt.split_part('variants.instance_type', "'.'", 1) }}
-        || '.' || {{ dbt.split_part('variants.instance_type', "'.'", 2) }} as instance_family,
+        {{ instance_family('variants.instance_type') }} as instance_family,
         variants.current_instance_count as instance_count,
         instance_types.vcpu,
         instance_types.memory_gib,
@@ -183,8 +182,7 @@ smaller_instance_options as (
     from sized
     inner join instance_types as candidates
         on
-            sized.instance_family = {{ dbt.split_part('candidates.instance_type', "'.'", 1) }}
-            || '.' || {{ dbt.split_part('candidates.instance_type', "'.'", 2) }}
+            sized.instance_family = {{ instance_family('candidates.instance_type') }}
             and sized.on_demand_usd_per_hour > candidates.on_demand_usd_per_hour
     where
         sized.is_under_thresholds
