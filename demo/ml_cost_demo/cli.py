@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> int:
         default="focus",
         help="the billing export written: FOCUS 1.2 (focus/), CUR 2.0 (cur2/, the same charges) or both",
     )
+    parser.add_argument(
+        "--other-services",
+        type=int,
+        default=0,
+        metavar="SERIES",
+        help="hourly series of services that are not ML in each copy (EC2, RDS, Lambda, ...: the benchmark's all-services workload)",
+    )
     args = parser.parse_args(argv)
     if args.landing.exists() and any(args.landing.iterdir()):
         if not args.force:
@@ -53,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         export_mode=args.export_mode,
         granularity=args.granularity,
         exports=args.export,
+        other_services=args.other_services,
     )
     if args.billing_only:
         for area in ("sagemaker", "cloudwatch", "trackers"):

@@ -96,6 +96,11 @@ SERVICES = {
     "AmazonECR": ("Amazon EC2 Container Registry (ECR)", "Compute", "Containers"),
     "AmazonCloudWatch": ("AmazonCloudWatch", "Management and Governance", "Observability"),
     "AmazonEC2": ("Amazon Elastic Compute Cloud", "Compute", "Virtual Machines"),
+    # the rest of a payer's bill (module other_services, the benchmark's all-services workload)
+    "AmazonRDS": ("Amazon Relational Database Service", "Databases", "Relational Databases"),
+    "AWSLambda": ("AWS Lambda", "Compute", "Serverless Compute"),
+    "AmazonDynamoDB": ("Amazon DynamoDB", "Databases", "NoSQL Databases"),
+    "AWSDataTransfer": ("AWS Data Transfer", "Networking", "Network Connectivity"),
 }
 
 

@@ -13,6 +13,7 @@ from .account import DEFAULT_DAYS, EXPORT_NAME, PAYER, REGION, START, Account
 from .cur2_writer import CUR2_EXPORT_NAME, CUR2_SCHEMA, focus_to_cur2
 from .focus_writer import FOCUS_12_SCHEMA, Delivery, month_start, next_month, replicate, write_export
 from .organisation import build
+from .other_services import add_other_services
 
 EXPORTS = ("focus", "cur2", "both")
 
@@ -54,6 +55,7 @@ def write_landing(
     export_mode: str = "create-new",
     granularity: str = "hourly",
     exports: str = "focus",
+    other_services: int = 0,
 ) -> dict[str, int]:
     """Write the demo landing folder; returns row counts per table.
 
@@ -64,7 +66,9 @@ def write_landing(
     ``overwrite`` (chunks rewritten in place). ``granularity`` is the export's TIME_GRANULARITY
     (hourly, daily or monthly charge periods; the same charges summed). ``exports``: which billing
     exports of the account are written: ``focus`` (``focus/``), ``cur2`` (CUR 2.0, ``cur2/``, the
-    same charges as CUR 2.0 line items, module cur2_writer) or ``both``.
+    same charges as CUR 2.0 line items, module cur2_writer) or ``both``. ``other_services``: hourly
+    series of services that are not ML in each copy (module other_services: the rest of a payer's
+    bill, for the benchmark's all-services workload; 0 in the demo).
     """
     if exports not in EXPORTS:
         raise ValueError(f"exports {exports!r}: expected one of {EXPORTS}")
@@ -72,12 +76,16 @@ def write_landing(
     hours = days * 24
     acct = Account(copy=0, hours=hours)
     build(acct)
+    add_other_services(acct, other_services)
     focus = acct.focus.to_table()
     if not billing_tags:
         idx = focus.schema.get_field_index("Tags")
         focus = focus.set_column(idx, "Tags", pa.nulls(focus.num_rows, type=focus.schema.field("Tags").type))
     copies = _copies(scale)
     batches = [copies[i : i + copies_per_chunk] for i in range(0, len(copies), copies_per_chunk)]
+    # the billing rows of a copy can be large (the all-services workload): about 1M rows a chunk
+    per_chunk = max(1, min(copies_per_chunk, 1_000_000 // max(1, focus.num_rows)))
+    focus_batches = [copies[i : i + per_chunk] for i in range(0, len(copies), per_chunk)]
     written = {
         # folder: (export name, conversion of the FOCUS rows, file schema)
         "focus": (EXPORT_NAME, None, FOCUS_12_SCHEMA),
@@ -87,7 +95,7 @@ def write_landing(
         if exports not in (folder, "both"):
             continue
         files = write_export(
-            (_replicated(focus, batch) for batch in batches),
+            (_replicated(focus, batch) for batch in focus_batches),
             landing / folder,
             export_name,
             deliveries_for(hours),

@@ -6,7 +6,10 @@
     split by a method (shared endpoints) and null on charges that went whole to one target,
     as the FOCUS 1.3 columns require. x_ columns keep the attribution and the lineage.
     Source: FOCUS_Spec specification/datasets/cost_and_usage/columns/allocated*.md (1.3).
+    A view, like fct_ml_costs: a table would rewrite every allocation row on every daily run
+    (the slowest model of a one-more-day run when it was one); make publish writes it as Parquet.
 -#}
+{{ config(materialized='view') }}
 {%- set keys = attribution_keys() -%}
 
 with

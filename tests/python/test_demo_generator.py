@@ -142,3 +142,38 @@ def test_a_misspelled_column_fails_naming_the_table_and_the_key(tmp_path: Path) 
     with pytest.raises(ValueError, match=r"sagemaker/tags: unknown column\(s\) tag_valeu"):
         write_table(tmp_path / "bad.parquet", table, [{**good, "tag_valeu": "typo"}])
     assert not (tmp_path / "bad.parquet").exists()
+
+
+def test_all_services_workload_adds_only_other_services_and_keeps_history(tmp_path: Path) -> None:
+    """The benchmark's all-services workload (--other-services): the ML rows are the demo's own,
+    untouched; the rest are services the pipeline must read past (about 95% of the rows); and
+    one more day of it leaves the earlier rows as they were (the incremental bench step)."""
+    in_scope = "('AmazonSageMaker', 'MachineLearningSavingsPlans', 'AmazonS3', 'AmazonECR', 'AmazonCloudWatch')"
+    plain = write_demo(tmp_path / "plain", "--billing-only", "--days", "20")
+    mixed = write_demo(tmp_path / "mixed", "--billing-only", "--days", "20", "--other-services", "40")
+    longer = write_demo(tmp_path / "longer", "--billing-only", "--days", "21", "--other-services", "40")
+    con = duckdb.connect()
+
+    def rows(landing: Path, where: str) -> list[tuple[object, ...]]:
+        sql = f"select * exclude (InvoiceId) from read_parquet('{landing}/focus/**/*.parquet') where {where} order by all"
+        return con.execute(sql).fetchall()
+
+    ml = "x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
+    assert rows(mixed, ml) == rows(plain, ml)
+
+    def per_service(landing: Path) -> dict[str, int]:
+        sql = f"select x_ServiceCode, count(*) from read_parquet('{landing}/focus/**/*.parquet') group by all"
+        return dict(con.execute(sql).fetchall())
+
+    added = {s: n - per_service(plain).get(s, 0) for s, n in per_service(mixed).items()}
+    services = {s for s, n in added.items() if n}
+    assert {"AmazonRDS", "AWSLambda", "AmazonDynamoDB", "AWSDataTransfer", "AmazonEC2"} <= services
+    assert not services & {"AmazonSageMaker", "MachineLearningSavingsPlans", "AmazonECR", "AmazonCloudWatch"}
+    share = con.execute(
+        f"select avg(case when x_ServiceCode in {in_scope} then 1.0 else 0.0 end) from read_parquet('{mixed}/focus/**/*.parquet')"
+    ).fetchone()
+    assert share is not None and share[0] < 0.5  # 40 series a copy over 20 days outweigh the ML rows
+    # before both runs' early (restated) delivery of the open month cuts off: 2026-08-13 and 08-14
+    before_last_day = "ChargePeriodStart < timestamp '2026-08-13' and x_ServiceCode in ('AmazonRDS', 'AWSLambda', 'AmazonDynamoDB')"
+    assert rows(longer, before_last_day) == rows(mixed, before_last_day)
+    assert rows(mixed, before_last_day)

@@ -6,6 +6,9 @@
 --   unused     the commitment nothing used (CommitmentDiscountStatus Unused)
 --   on_demand  eligible usage (seeds/savings_plans_eligibility.csv) paid at on-demand rates
 -- Spot, free and ineligible usage have no role and are left out.
+-- A view: almost every attributed row has a role, so a table copied them all on every run
+-- (docs/performance.md); the three Savings Plans reports aggregate it as they read it.
+{{ config(materialized='view') }}
 with
 
 charges as (
