@@ -16,7 +16,7 @@
 -- (all of them on a full refresh). Both isolation models are views over this table.
 with
 
-charges as {{ not_materialized() }} (
+charges as (
 
     {% if is_incremental() -%}
         -- a daily run opens only the delivery folders that hold the days to process
@@ -35,10 +35,8 @@ charge_days as (
 
 ),
 
-day_charges as {{ not_materialized() }} (
+day_charges as (
 
-    -- read twice (the narrow numbering below and the rows themselves): reading the files again
-    -- costs less than sorting every column of every row in a window
     select
         charges.*,
         charge_days.charge_day_version,
@@ -53,31 +51,16 @@ day_charges as {{ not_materialized() }} (
 
 ),
 
-occurrences as (
+numbered as (
 
-    -- identical rows of a day are numbered, so each keeps its own id; the window sorts only
-    -- these narrow columns
+    -- identical rows of a day are numbered, so each keeps its own id
     select
-        source_file,
-        source_row_key,
+        *,
         row_number() over (
             partition by billing_account_id, charge_date, content_hash
             order by source_file, source_row_key
         ) as content_occurrence
     from day_charges
-
-),
-
-numbered as (
-
-    select
-        day_charges.*,
-        occurrences.content_occurrence
-    from day_charges
-    inner join occurrences
-        on
-            day_charges.source_file = occurrences.source_file
-            and day_charges.source_row_key = occurrences.source_row_key
 
 ),
 
