@@ -13,7 +13,7 @@
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) %}
 with
 
-charges as {{ not_materialized() }} (
+charges as (
 
     select * from {{ ref('int_ml_charges_classified') }}
     where {{ charge_days_to_process() }}
@@ -52,44 +52,36 @@ split_charge_ids as (
 
 ),
 
-split_costs_in as (
+split_weighted as (
 
-    -- the narrow part of a split row: the window functions sort these few columns, not the
-    -- whole charge row, which is joined after
+    -- only split rows pay for the window functions
     select
-        targets.charge_id,
+        matched_charges.*,
         targets.allocation_target,
         targets.allocation_method,
         targets.variant_name,
         targets.target_model,
         targets.target_resource_key,
         targets.allocation_weight,
-        charges.effective_cost,
-        charges.billed_cost,
-        charges.list_cost
-    from targets
-    inner join charges on targets.charge_id = charges.charge_id
-
-),
-
-split_weighted as (
-
-    -- only split rows pay for the window functions
-    select
-        *,
-        {{ weight_share('allocation_weight', 'charge_id') }} as allocation_share,
+        {{ weight_share('targets.allocation_weight', 'targets.charge_id') }} as allocation_share,
         row_number() over (
-            partition by charge_id
-            order by allocation_target desc
+            partition by targets.charge_id
+            order by targets.allocation_target desc
         ) = 1 as is_remainder_row
-    from split_costs_in
+    from targets
+    inner join matched_charges on targets.charge_id = matched_charges.charge_id
 
 ),
 
-split_costs as (
+split_rows as (
 
     select
-        charge_id,
+        {%- for column in charge_columns %}
+            {{ column }},
+        {%- endfor %}
+        matched_resource_key,
+        match_method,
+        resource_role_arn,
         allocation_target,
         allocation_method,
         variant_name,
@@ -102,31 +94,6 @@ split_costs as (
         {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
         {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
     from split_weighted
-
-),
-
-split_rows as (
-
-    select
-        {%- for column in charge_columns %}
-            matched_charges.{{ column }},
-        {%- endfor %}
-        matched_charges.matched_resource_key,
-        matched_charges.match_method,
-        matched_charges.resource_role_arn,
-        split_costs.allocation_target,
-        split_costs.allocation_method,
-        split_costs.variant_name,
-        split_costs.target_model,
-        split_costs.target_resource_key,
-        split_costs.allocation_weight,
-        split_costs.allocation_share,
-        split_costs.is_remainder_row,
-        split_costs.effective_cost,
-        split_costs.billed_cost,
-        split_costs.list_cost
-    from split_costs
-    inner join matched_charges on split_costs.charge_id = matched_charges.charge_id
 
 ),
 
