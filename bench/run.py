@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ml_cost_exports.selection import select_export_files
+
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 WORK = HERE / "work"
@@ -104,13 +106,9 @@ def generate(landing: Path, scale: int, days: int, other_series: int) -> float:
 
 
 def latest_files(landing: Path) -> list[str]:
-    """The data files of each billing period's latest delivery (create-new folders are named by
-    their delivery time): what the pipeline reads; superseded deliveries are not."""
-    files: list[str] = []
-    for period in sorted((landing / "focus").glob("*/data/BILLING_PERIOD=*")):
-        latest = max(p for p in period.iterdir() if p.is_dir())
-        files += sorted(str(f) for f in latest.glob("*.parquet"))
-    return files
+    """The data files the pipeline reads: the project's own export-file selection (each billing
+    period's latest complete delivery, by its manifest; superseded deliveries are not read)."""
+    return sorted(f.file_path for f in select_export_files(landing / "focus").selected)
 
 
 def duck(sql: str) -> Any:
