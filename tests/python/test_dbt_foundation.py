@@ -105,6 +105,50 @@ def test_billing_only_landing_builds_and_attributes_by_billing_tags(tmp_path: Pa
     assert result.query("select count(*) from main.fct_ml_costs where match_method not in ('unmatched', 'no_resource')")[0][0] == 0
 
 
+def _scoped_ids(tmp_path: Path, name: str, table: pa.Table) -> DbtResult:
+    landing = tmp_path / name
+    data = landing / "focus/export/data/BILLING_PERIOD=2026-08/part-1.parquet"
+    data.parent.mkdir(parents=True)
+    pq.write_table(table, data)
+    result = run_dbt(["run", "--select", "+int_charges_scoped"], landing, tmp_path / f"work-{name}")
+    assert result.returncode == 0, result.output[-5000:]
+    return result
+
+
+def test_identical_rows_of_a_day_keep_their_own_ids_and_the_first_keeps_its_id(tmp_path: Path) -> None:
+    """Identical rows of a day (a real export may repeat a line) are numbered by file and row, so
+    each keeps its own charge_id and the first one's id does not change when copies arrive. The
+    demo never writes identical rows, so this is the only check of the repeated-content path."""
+    from ml_cost_demo.account import Account
+    from ml_cost_demo.organisation import build
+
+    acct = Account(copy=0, hours=48)
+    build(acct)
+    table = acct.focus.to_table()
+    is_sagemaker = pa.compute.equal(table["x_ServiceCode"], "AmazonSageMaker")
+    # a SageMaker row first: its row key '0' sorts before the appended copies' keys
+    table = pa.concat_tables([table.filter(is_sagemaker), table.filter(pa.compute.invert(is_sagemaker))])
+    repeated = pa.concat_tables([table, table.slice(0, 1), table.slice(0, 1)])
+
+    once, thrice = _scoped_ids(tmp_path, "once", table), _scoped_ids(tmp_path, "thrice", repeated)
+    ids_once = dict(once.query("select source_row_key, charge_id from main_intermediate.int_charges_scoped"))
+    ids_thrice = dict(thrice.query("select source_row_key, charge_id from main_intermediate.int_charges_scoped"))
+    assert len(set(ids_thrice.values())) == len(ids_thrice) == len(ids_once) + 2  # every row its own id
+    assert {k: ids_thrice[k] for k in ids_once} == ids_once  # no row already there changed its id
+    copies = {str(table.num_rows), str(table.num_rows + 1)}
+    assert copies <= ids_thrice.keys() and not copies & ids_once.keys()
+    # an independent reading of the file: the SageMaker cost of the scoped rows is the file's
+    landed = (
+        duckdb.connect()
+        .execute(
+            f"select sum(EffectiveCost) from read_parquet('{tmp_path}/thrice/focus/export/data/*/*.parquet') where x_ServiceCode = 'AmazonSageMaker'"
+        )
+        .fetchall()[0][0]
+    )
+    scoped = thrice.query("select sum(effective_cost) from main_intermediate.int_charges_scoped where x_service_code = 'AmazonSageMaker'")[0][0]
+    assert scoped == pytest.approx(landed, abs=1e-6)
+
+
 # --------------------------------------------------------------------------- bad input
 def _write_focus_parquet(path: Path, drop: str | None = None, override: dict[str, pa.Array] | None = None) -> None:
     from ml_cost_demo.account import Account

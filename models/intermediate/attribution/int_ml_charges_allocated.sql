@@ -13,7 +13,7 @@
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) %}
 with
 
-charges as (
+charges as {{ not_materialized() }} (
 
     select * from {{ ref('int_ml_charges_classified') }}
     where {{ charge_days_to_process() }}
@@ -45,6 +45,21 @@ targets as (
 
 ),
 
+targets_shared as (
+
+    -- shares and the remainder row from the narrow target rows, before the charge columns
+    -- join: a charge's targets all join or none do, so the partitions are the same
+    select
+        *,
+        {{ weight_share('allocation_weight', 'charge_id') }} as allocation_share,
+        row_number() over (
+            partition by charge_id
+            order by allocation_target desc
+        ) = 1 as is_remainder_row
+    from targets
+
+),
+
 split_charge_ids as (
 
     select distinct charge_id
@@ -54,22 +69,19 @@ split_charge_ids as (
 
 split_weighted as (
 
-    -- only split rows pay for the window functions
+    -- only split rows pay for the window functions of the split costs
     select
         matched_charges.*,
-        targets.allocation_target,
-        targets.allocation_method,
-        targets.variant_name,
-        targets.target_model,
-        targets.target_resource_key,
-        targets.allocation_weight,
-        {{ weight_share('targets.allocation_weight', 'targets.charge_id') }} as allocation_share,
-        row_number() over (
-            partition by targets.charge_id
-            order by targets.allocation_target desc
-        ) = 1 as is_remainder_row
-    from targets
-    inner join matched_charges on targets.charge_id = matched_charges.charge_id
+        targets_shared.allocation_target,
+        targets_shared.allocation_method,
+        targets_shared.variant_name,
+        targets_shared.target_model,
+        targets_shared.target_resource_key,
+        targets_shared.allocation_weight,
+        targets_shared.allocation_share,
+        targets_shared.is_remainder_row
+    from targets_shared
+    inner join matched_charges on targets_shared.charge_id = matched_charges.charge_id
 
 ),
 

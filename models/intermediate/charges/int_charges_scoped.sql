@@ -16,7 +16,7 @@
 -- (all of them on a full refresh). Both isolation models are views over this table.
 with
 
-charges as (
+charges as {{ not_materialized() }} (
 
     {% if is_incremental() -%}
         -- a daily run opens only the delivery folders that hold the days to process
@@ -35,7 +35,7 @@ charge_days as (
 
 ),
 
-day_charges as (
+day_charges as {{ not_materialized() }} (
 
     select
         charges.*,
@@ -51,16 +51,53 @@ day_charges as (
 
 ),
 
+repeated_contents as (
+
+    -- the contents that more than one row of a day carries (few: most rows are unique)
+    select
+        billing_account_id,
+        charge_date,
+        content_hash
+    from day_charges
+    group by billing_account_id, charge_date, content_hash
+    having count(*) > 1
+
+),
+
+flagged as {{ not_materialized() }} (
+
+    select
+        day_charges.*,
+        repeated_contents.content_hash is not null as is_repeated
+    from day_charges
+    left join repeated_contents
+        on
+            day_charges.billing_account_id is not distinct from repeated_contents.billing_account_id
+            and day_charges.charge_date = repeated_contents.charge_date
+            and day_charges.content_hash = repeated_contents.content_hash
+
+),
+
 numbered as (
 
-    -- identical rows of a day are numbered, so each keeps its own id
+    -- identical rows of a day are numbered, so each keeps its own id; only the repeated
+    -- contents go through the window, which would otherwise sort every wide row
+    select
+        *,
+        1 as content_occurrence
+    from flagged
+    where not is_repeated
+
+    union all
+
     select
         *,
         row_number() over (
             partition by billing_account_id, charge_date, content_hash
             order by source_file, source_row_key
         ) as content_occurrence
-    from day_charges
+    from flagged
+    where is_repeated
 
 ),
 
