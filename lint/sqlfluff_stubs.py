@@ -99,6 +99,7 @@ BODIES: dict[str, str] = {
     "charge_content_columns": "{{ return(['billing_account_id', 'effective_cost']) }}",
     "content_fingerprint_agg": "sum(hash({{ columns | join(', ') }}))",
     "delivery_keys_to_process": "{{ return(none) }}",
+    "delivery_keys_with_repeated_contents": "{{ return(['key']) }}",
     "delivery_keys_to_read": "{{ return(none) }}",
     "not_materialized": "not materialized",
     "days_from": "{{ relation }}",

@@ -169,17 +169,37 @@
     {%- if not is_incremental() or not execute -%}
         {{ return(none) }}
     {%- endif -%}
+    {{ return(charge_day_delivery_keys()) }}
+{%- endmacro %}
+
+{#-
+    The delivery folders of the charge days to process (every day on a full refresh) where
+    stg_focus__charge_days.has_repeated_contents: the only folders int_charges_scoped reads
+    a second time, to number identical rows. Usually none.
+-#}
+{% macro delivery_keys_with_repeated_contents() -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(charge_day_delivery_keys('charge_days.has_repeated_contents')) }}
+{%- endmacro %}
+
+{#- The delivery folders of the charge days to process where condition holds (a query, at compile time). -#}
+{% macro charge_day_delivery_keys(condition='true') -%}
     {#- compiled before the pre-hook deletes the days from reprocess_from on, so add them -#}
     {%- set query -%}
         select distinct charge_days.delivery_key
         from {{ ref('stg_focus__charge_days') }} as charge_days
         where
-            {{ charge_days_to_process(relation_alias='charge_days') }}
-            {%- if var('reprocess_from', none) %}
-                or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
-            {%- endif %}
+            ({{ condition }})
+            and (
+                {{ charge_days_to_process(relation_alias='charge_days') }}
+                {%- if is_incremental() and var('reprocess_from', none) %}
+                    or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
+                {%- endif %}
+            )
     {%- endset -%}
-    {{ return(query_values(query)) }}
+    {{ return(query_values(query) | sort) }}
 {%- endmacro %}
 
 {#-

@@ -11,9 +11,15 @@
 {%- for column in content_columns -%}
     {%- do charge_columns.append('charges.' ~ column) -%}
 {%- endfor -%}
+{%- set row_columns = content_columns + ['billing_period', 'charge_date', 'source_file', 'source_row_key'] -%}
+{%- set repeated_keys = delivery_keys_with_repeated_contents() -%}
 -- The one read of the FOCUS rows themselves: the rows in scope (SageMaker and the related
 -- services) of the latest deliveries, for the charge days this table does not hold yet
 -- (all of them on a full refresh). Both isolation models are views over this table.
+-- Identical rows of a day are numbered so that each keeps its own id. The days where
+-- that can happen (stg_focus__charge_days.has_repeated_contents, usually none) are read
+-- again from their own delivery folders and numbered with a window; every other row is
+-- unique in its day and read once.
 with
 
 charges as {{ not_materialized() }} (
@@ -35,12 +41,15 @@ charge_days as (
 
 ),
 
-day_charges as {{ not_materialized() }} (
+unique_day_charges as (
 
     select
-        charges.*,
+        {% for column in row_columns %}
+            charges.{{ column }},
+        {% endfor %}
         charge_days.charge_day_version,
-        {{ hash_columns(charge_columns) }} as content_hash
+        {{ hash_columns(charge_columns) }} as content_hash,
+        1 as content_occurrence
     from charges
     inner join charge_days
         on
@@ -48,47 +57,44 @@ day_charges as {{ not_materialized() }} (
             and charges.billing_period = charge_days.billing_period
             and charges.charge_date = charge_days.charge_date
             and charges.delivery_key = charge_days.delivery_key
+    where not charge_days.has_repeated_contents
 
 ),
 
-repeated_contents as (
+repeated_charges as (
 
-    -- the contents that more than one row of a day carries (few: most rows are unique)
-    select
-        billing_account_id,
-        charge_date,
-        content_hash
-    from day_charges
-    group by billing_account_id, charge_date, content_hash
-    having count(*) > 1
+    {% if repeated_keys -%}
+        -- the delivery folders of the flagged days, read a second time
+        select * from ({{ focus_charge_rows(repeated_keys) }}) as focus_rows
+        where {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }}
+    {%- else -%}
+        -- no flagged day: no rows, and no file opened
+        select * from charges
+        where false
+    {%- endif %}
 
 ),
 
-flagged as {{ not_materialized() }} (
+repeated_day_charges as (
 
     select
-        day_charges.*,
-        repeated_contents.content_hash is not null as is_repeated
-    from day_charges
-    left join repeated_contents
+        {% for column in row_columns %}
+            charges.{{ column }},
+        {% endfor %}
+        charge_days.charge_day_version,
+        {{ hash_columns(charge_columns) }} as content_hash
+    from repeated_charges as charges
+    inner join charge_days
         on
-            day_charges.billing_account_id is not distinct from repeated_contents.billing_account_id
-            and day_charges.charge_date = repeated_contents.charge_date
-            and day_charges.content_hash = repeated_contents.content_hash
+            charges.billing_account_id is not distinct from charge_days.billing_account_id
+            and charges.billing_period = charge_days.billing_period
+            and charges.charge_date = charge_days.charge_date
+            and charges.delivery_key = charge_days.delivery_key
+    where charge_days.has_repeated_contents
 
 ),
 
-numbered as (
-
-    -- identical rows of a day are numbered, so each keeps its own id; only the repeated
-    -- contents go through the window, which would otherwise sort every wide row
-    select
-        *,
-        1 as content_occurrence
-    from flagged
-    where not is_repeated
-
-    union all
+repeated_day_charges_numbered as (
 
     select
         *,
@@ -96,8 +102,17 @@ numbered as (
             partition by billing_account_id, charge_date, content_hash
             order by source_file, source_row_key
         ) as content_occurrence
-    from flagged
-    where is_repeated
+    from repeated_day_charges
+
+),
+
+numbered as (
+
+    select * from unique_day_charges
+
+    union all
+
+    select * from repeated_day_charges_numbered
 
 ),
 

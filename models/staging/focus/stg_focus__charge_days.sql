@@ -36,6 +36,10 @@ versioned as (
         charge_date,
         delivery_key,
         in_scope_row_count,
+        -- int_charges_scoped numbers the identical rows of an account's day: a day with
+        -- repeated contents, or whose account and date another billing period also holds
+        in_scope_content_count < in_scope_row_count
+        or count(*) over (partition by billing_account_id, charge_date) > 1 as has_repeated_contents,
         {{ hash_columns(['billing_account_id', 'billing_period', 'charge_date', 'in_scope_row_count', 'in_scope_fingerprint']) }}
             as charge_day_version
     from latest_days

@@ -39,6 +39,8 @@ final as (
         sum(effective_cost) as effective_cost,
         sum(list_cost) as list_cost,
         sum(case when is_in_scope then 1 else 0 end) as in_scope_row_count,
+        -- fewer distinct contents than rows: some rows in scope are identical (int_charges_scoped)
+        count(distinct case when is_in_scope then {{ hash_columns(charge_content_columns()) }} end) as in_scope_content_count,
         -- what the rows cover and at which time granularity the export was made
         max(charge_period_end) as max_charge_period_end,
         sum(case when charge_hours <= 1 then 1 else 0 end) as hourly_row_count,
