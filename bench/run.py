@@ -15,7 +15,7 @@ For each size, each step in its own child process (wall seconds, peak RSS of the
                      row, and a content hash, written to a table. On the all-services workload this
                      is the filtered scan of the files: its floor;
   full build         dbt run --full-refresh (models only), then dbt's per-model timings and
-                     DuckDB's profile (EXPLAIN ANALYZE's operators) of the five slowest SQL models;
+                     DuckDB's profile (EXPLAIN ANALYZE's operators) of the slowest SQL models (five; --profile-top);
   tests              dbt test (data tests);
   one more day       dbt run after the next morning's delivery of the open month arrives.
 Usage: python bench/run.py [--sizes 1000000,10000000] [--all-services-sizes 10000000] [--keep]
@@ -341,7 +341,7 @@ def report(results: list[dict[str, Any]]) -> str:
         lines += [f"| {t['model']} | {t['seconds']:.1f} |" for t in r["incremental_models"][:5]]
         lines += [
             "",
-            "DuckDB's profile of the five slowest SQL models (the compiled select re-run into a temporary table; "
+            f"DuckDB's profile of the {len(r['profiles'])} slowest SQL models (the compiled select re-run into a temporary table; "
             "operators by their own time, as EXPLAIN ANALYZE shows them):",
             "",
             "| model | build (s) | profiled (s) | CPU (s) | peak spill (MB) | top operators (s, rows) |",
