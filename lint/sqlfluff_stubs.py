@@ -27,6 +27,7 @@ BODIES: dict[str, str] = {
     "landing_source": "landing_{{ table_name }}",
     "latest_snapshot": "select * from {{ relation }}",
     "focus_charge_rows": "select 1 as source_file",
+    "scoped_charge_day_rows": "select charges.source_file, 1 as content_hash from {{ charges }} as charges inner join {{ charge_days }} on true",
     "md5_hex": "md5({{ expr }})",
     "json_object_text": "to_json(map(['k'], ['v']))",
     "allocated_method_details_text": "to_json({{ ratio_expr }}, {{ unit_expr }})",

@@ -9,7 +9,9 @@
 -- stays one row (direct); a shared endpoint's row is split by the targets and
 -- weights of int_endpoint_charges_weighted. Each split's costs are cost x share,
 -- and the remainder row takes what floating point left over, so the splits of a
--- source row always sum back to it.
+-- source row always sum back to it. The shares and split costs are computed on the narrow
+-- target rows; the charge rows then take their split rows in one left join, whose hash
+-- table holds the narrow split rows, never the charge columns.
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) %}
 with
 
@@ -26,7 +28,7 @@ matches as (
 
 ),
 
-matched_charges as {{ not_materialized() }} (
+matched_charges as (
 
     select
         charges.*,
@@ -47,8 +49,7 @@ targets as (
 
 targets_shared as (
 
-    -- shares and the remainder row from the narrow target rows, before the charge columns
-    -- join: a charge's targets all join or none do, so the partitions are the same
+    -- shares and the remainder row from the narrow target rows
     select
         *,
         {{ weight_share('allocation_weight', 'charge_id') }} as allocation_share,
@@ -60,40 +61,24 @@ targets_shared as (
 
 ),
 
-split_charge_ids as (
+target_costs as (
 
-    select distinct charge_id
-    from targets
-
-),
-
-split_weighted as (
-
-    -- only split rows pay for the window functions of the split costs
+    -- the costs of the split charges, narrow: a charge's targets all join or none do
     select
-        matched_charges.*,
-        targets_shared.allocation_target,
-        targets_shared.allocation_method,
-        targets_shared.variant_name,
-        targets_shared.target_model,
-        targets_shared.target_resource_key,
-        targets_shared.allocation_weight,
-        targets_shared.allocation_share,
-        targets_shared.is_remainder_row
+        targets_shared.*,
+        charges.effective_cost,
+        charges.billed_cost,
+        charges.list_cost
     from targets_shared
-    inner join matched_charges on targets_shared.charge_id = matched_charges.charge_id
+    inner join charges on targets_shared.charge_id = charges.charge_id
 
 ),
 
-split_rows as (
+split_costs as (
 
+    -- only the narrow split rows pay for the window functions of the split costs
     select
-        {%- for column in charge_columns %}
-            {{ column }},
-        {%- endfor %}
-        matched_resource_key,
-        match_method,
-        resource_role_arn,
+        charge_id,
         allocation_target,
         allocation_method,
         variant_name,
@@ -105,13 +90,13 @@ split_rows as (
         {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
         {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
         {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
-    from split_weighted
+    from target_costs
 
 ),
 
-direct_rows as (
+allocation_rows as (
 
-    -- a row billed to one resource keeps its cost as it is
+    -- every charge row joins its split rows, or none: then it is one direct row with its own cost
     select
         {%- for column in charge_columns %}
             matched_charges.{{ column }},
@@ -119,28 +104,19 @@ direct_rows as (
         matched_charges.matched_resource_key,
         matched_charges.match_method,
         matched_charges.resource_role_arn,
-        'charge' as allocation_target,
-        'direct' as allocation_method,
-        cast(null as {{ dbt.type_string() }}) as variant_name,
-        cast(null as {{ dbt.type_string() }}) as target_model,
-        cast(null as {{ dbt.type_string() }}) as target_resource_key,
-        1.0 as allocation_weight,
-        1.0 as allocation_share,
-        true as is_remainder_row,
-        matched_charges.effective_cost,
-        matched_charges.billed_cost,
-        matched_charges.list_cost
+        coalesce(split_costs.allocation_target, 'charge') as allocation_target,
+        coalesce(split_costs.allocation_method, 'direct') as allocation_method,
+        split_costs.variant_name,
+        split_costs.target_model,
+        split_costs.target_resource_key,
+        coalesce(split_costs.allocation_weight, 1.0) as allocation_weight,
+        coalesce(split_costs.allocation_share, 1.0) as allocation_share,
+        coalesce(split_costs.is_remainder_row, true) as is_remainder_row,
+        case when split_costs.charge_id is null then matched_charges.effective_cost else split_costs.effective_cost end as effective_cost,
+        case when split_costs.charge_id is null then matched_charges.billed_cost else split_costs.billed_cost end as billed_cost,
+        case when split_costs.charge_id is null then matched_charges.list_cost else split_costs.list_cost end as list_cost
     from matched_charges
-    left join split_charge_ids on matched_charges.charge_id = split_charge_ids.charge_id
-    where split_charge_ids.charge_id is null
-
-),
-
-unioned as (
-
-    select * from split_rows
-    union all
-    select * from direct_rows
+    left join split_costs on matched_charges.charge_id = split_costs.charge_id
 
 ),
 
@@ -149,7 +125,7 @@ final as (
     select
         *,
         {{ md5_hex("charge_id || '#' || allocation_target") }} as allocation_id
-    from unioned
+    from allocation_rows
 
 )
 

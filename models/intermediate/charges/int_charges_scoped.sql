@@ -43,21 +43,7 @@ charge_days as (
 
 unique_day_charges as (
 
-    select
-        {% for column in row_columns %}
-            charges.{{ column }},
-        {% endfor %}
-        charge_days.charge_day_version,
-        {{ hash_columns(charge_columns) }} as content_hash,
-        1 as content_occurrence
-    from charges
-    inner join charge_days
-        on
-            charges.billing_account_id is not distinct from charge_days.billing_account_id
-            and charges.billing_period = charge_days.billing_period
-            and charges.charge_date = charge_days.charge_date
-            and charges.delivery_key = charge_days.delivery_key
-    where not charge_days.has_repeated_contents
+    {{ scoped_charge_day_rows('charges', 'charge_days', row_columns, charge_columns, repeated=false) }}
 
 ),
 
@@ -77,20 +63,7 @@ repeated_charges as (
 
 repeated_day_charges as (
 
-    select
-        {% for column in row_columns %}
-            charges.{{ column }},
-        {% endfor %}
-        charge_days.charge_day_version,
-        {{ hash_columns(charge_columns) }} as content_hash
-    from repeated_charges as charges
-    inner join charge_days
-        on
-            charges.billing_account_id is not distinct from charge_days.billing_account_id
-            and charges.billing_period = charge_days.billing_period
-            and charges.charge_date = charge_days.charge_date
-            and charges.delivery_key = charge_days.delivery_key
-    where charge_days.has_repeated_contents
+    {{ scoped_charge_day_rows('repeated_charges', 'charge_days', row_columns, charge_columns, repeated=true) }}
 
 ),
 
@@ -108,7 +81,10 @@ repeated_day_charges_numbered as (
 
 numbered as (
 
-    select * from unique_day_charges
+    select
+        *,
+        1 as content_occurrence
+    from unique_day_charges
 
     union all
 
