@@ -423,7 +423,21 @@ TABLES: tuple[Table, ...] = (
         "cloudwatch",
         "invocations",
         "Hourly Sum of AWS/SageMaker Invocations and of the custom InvocationsPerModel metric.",
-        key=("namespace", "metric_name", "endpoint_name", "variant_name", "inference_component_name", "target_model", "period_start"),
+        # CloudWatch metrics exist only in the account and Region that published them (CloudWatch
+        # User Guide, "Amazon CloudWatch concepts", Metrics), and an endpoint name is unique only
+        # within a Region of an account (SageMaker API Reference, CreateEndpoint, EndpointName):
+        # two accounts' endpoints of one name are two series.
+        key=(
+            "account_id",
+            "region",
+            "namespace",
+            "metric_name",
+            "endpoint_name",
+            "variant_name",
+            "inference_component_name",
+            "target_model",
+            "period_start",
+        ),
         columns=(
             _c("namespace", STR, "AWS/SageMaker or the custom namespace of InvocationsPerModel."),
             _c("metric_name", STR, "Invocations or InvocationsPerModel."),
@@ -439,7 +453,9 @@ TABLES: tuple[Table, ...] = (
         "cloudwatch",
         "instance_utilization",
         "Hourly Average and Maximum of SageMaker's instance utilisation metrics per endpoint variant and job host.",
-        key=("namespace", "metric_name", "endpoint_name", "variant_name", "job_host", "period_start"),
+        # per account and Region, as the invocations above (job names too are unique only within a
+        # Region of an account: CreateTrainingJob, TrainingJobName)
+        key=("account_id", "region", "namespace", "metric_name", "endpoint_name", "variant_name", "job_host", "period_start"),
         columns=(
             _c("namespace", STR, "/aws/sagemaker/Endpoints, or /aws/sagemaker/TrainingJobs, ProcessingJobs or TransformJobs."),
             _c("metric_name", STR, "CPUUtilization, MemoryUtilization, GPUUtilization, GPUMemoryUtilization or DiskUtilization."),

@@ -511,3 +511,36 @@ def test_assume_role_lands_under_the_assumed_session(aws: dict[str, str], tmp_pa
     assert "sts:AssumeRole 1" in result.stdout
     assert len(read(tmp_path, "training_jobs")) == 3
     assert not [p for p in tmp_path.rglob("*") if p.is_file() and "Credentials" in p.read_bytes().decode("latin-1")]
+
+
+def test_cloudwatch_series_of_two_accounts_with_one_endpoint_name_both_stay(tmp_path: Path) -> None:
+    """An endpoint name is unique only within a Region of an account (CreateEndpoint), and a
+    CloudWatch metric lives in the account and Region that published it: the same endpoint name
+    in two accounts, or two Regions, is three series for the same hour, and staging keeps all
+    three (it once kept one, picked at random, and the shared-endpoint splits changed between runs)."""
+    from ml_cost_extract.landing import TABLES_BY_NAME, table_path, write_table
+
+    landing = tmp_path / "landing"
+    _focus_file(landing, [("arn:aws:sagemaker:us-east-1:123456789012:training-job/fraud-train-0000", "USE1-Train:ml.m5.xlarge")])
+    hour = datetime(2026, 11, 1, 5)
+    extracted = datetime(2026, 11, 2, 1)
+    series = [("111111111111", "us-east-1", 10.0), ("222222222222", "us-east-1", 20.0), ("111111111111", "eu-west-1", 40.0)]
+    for account, region, invocations in series:
+        row = {
+            "account_id": account,
+            "region": region,
+            "snapshot_date": extracted.date(),
+            "extracted_at": extracted,
+            "namespace": "AWS/SageMaker",
+            "metric_name": "Invocations",
+            "endpoint_name": "recommender",
+            "variant_name": "AllTraffic",
+            "period_start": hour,
+            "invocations": invocations,
+        }
+        table = TABLES_BY_NAME["invocations"]
+        write_table(table_path(landing, table, extracted.date().isoformat(), f"{account}-{region}-run1"), table, [row])
+    result = run_dbt(["run", "--select", "stg_cloudwatch__invocations"], landing, tmp_path / "work")
+    assert result.returncode == 0, result.output[-3000:]
+    staged = result.query("select account_id, region, invocations from main_staging.stg_cloudwatch__invocations order by invocations")
+    assert staged == series

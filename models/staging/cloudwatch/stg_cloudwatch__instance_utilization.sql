@@ -29,6 +29,8 @@ renamed as (
 latest as (
 
     {{ latest_snapshot('renamed', [
+        'account_id',
+        'region',
         'namespace',
         'metric_name',
         'endpoint_name',
