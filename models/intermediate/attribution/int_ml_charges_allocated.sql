@@ -1,30 +1,26 @@
-{{
-    config(
-        materialized='incremental',
-        pre_hook="{{ delete_stale_charge_days() }}",
-        partition_by=charge_days_partition(),
-    )
-}}
--- SageMaker charge rows split into allocation rows. A row billed to one resource
--- stays one row (direct); a shared endpoint's row is split by the targets and
--- weights of int_endpoint_charges_weighted. Each split's costs are cost x share,
--- and the remainder row takes what floating point left over, so the splits of a
--- source row always sum back to it. The shares and split costs are computed on the narrow
--- target rows; the charge rows then take their split rows in one left join, whose hash
--- table holds the narrow split rows, never the charge columns.
+{{ config(materialized='view') }}
+-- SageMaker charge rows as allocation rows. A row billed to one resource stays one row
+-- (direct); a shared endpoint's row becomes its split rows (int_ml_charge_splits_costed),
+-- whose costs sum back to it. A view: int_ml_charges_attributed reads it, so the charge
+-- columns are never written twice; the left join's hash table holds the narrow split rows.
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) %}
 with
 
-charges as {{ not_materialized() }} (
+charges as (
 
     select * from {{ ref('int_ml_charges_classified') }}
-    where {{ charge_days_to_process() }}
 
 ),
 
 matches as (
 
     select * from {{ ref('int_resource_ids_matched') }}
+
+),
+
+splits as (
+
+    select * from {{ ref('int_ml_charge_splits_costed') }}
 
 ),
 
@@ -40,63 +36,9 @@ matched_charges as (
 
 ),
 
-targets as (
-
-    select * from {{ ref('int_endpoint_charges_weighted') }}
-    where {{ charge_days_to_process() }}
-
-),
-
-targets_shared as (
-
-    -- shares and the remainder row from the narrow target rows
-    select
-        *,
-        {{ weight_share('allocation_weight', 'charge_id') }} as allocation_share,
-        row_number() over (
-            partition by charge_id
-            order by allocation_target desc
-        ) = 1 as is_remainder_row
-    from targets
-
-),
-
-target_costs as (
-
-    -- the costs of the split charges, narrow: a charge's targets all join or none do
-    select
-        targets_shared.*,
-        charges.effective_cost,
-        charges.billed_cost,
-        charges.list_cost
-    from targets_shared
-    inner join charges on targets_shared.charge_id = charges.charge_id
-
-),
-
-split_costs as (
-
-    -- only the narrow split rows pay for the window functions of the split costs
-    select
-        charge_id,
-        allocation_target,
-        allocation_method,
-        variant_name,
-        target_model,
-        target_resource_key,
-        allocation_weight,
-        allocation_share,
-        is_remainder_row,
-        {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
-        {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
-        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
-    from target_costs
-
-),
-
 allocation_rows as (
 
-    -- every charge row joins its split rows, or none: then it is one direct row with its own cost
+    -- every charge row takes its split rows, or none: then it is one direct row with its own cost
     select
         {%- for column in charge_columns %}
             matched_charges.{{ column }},
@@ -104,19 +46,19 @@ allocation_rows as (
         matched_charges.matched_resource_key,
         matched_charges.match_method,
         matched_charges.resource_role_arn,
-        coalesce(split_costs.allocation_target, 'charge') as allocation_target,
-        coalesce(split_costs.allocation_method, 'direct') as allocation_method,
-        split_costs.variant_name,
-        split_costs.target_model,
-        split_costs.target_resource_key,
-        coalesce(split_costs.allocation_weight, 1.0) as allocation_weight,
-        coalesce(split_costs.allocation_share, 1.0) as allocation_share,
-        coalesce(split_costs.is_remainder_row, true) as is_remainder_row,
-        case when split_costs.charge_id is null then matched_charges.effective_cost else split_costs.effective_cost end as effective_cost,
-        case when split_costs.charge_id is null then matched_charges.billed_cost else split_costs.billed_cost end as billed_cost,
-        case when split_costs.charge_id is null then matched_charges.list_cost else split_costs.list_cost end as list_cost
+        coalesce(splits.allocation_target, 'charge') as allocation_target,
+        coalesce(splits.allocation_method, 'direct') as allocation_method,
+        splits.variant_name,
+        splits.target_model,
+        splits.target_resource_key,
+        coalesce(splits.allocation_weight, 1.0) as allocation_weight,
+        coalesce(splits.allocation_share, 1.0) as allocation_share,
+        coalesce(splits.is_remainder_row, true) as is_remainder_row,
+        case when splits.charge_id is null then matched_charges.effective_cost else splits.effective_cost end as effective_cost,
+        case when splits.charge_id is null then matched_charges.billed_cost else splits.billed_cost end as billed_cost,
+        case when splits.charge_id is null then matched_charges.list_cost else splits.list_cost end as list_cost
     from matched_charges
-    left join split_costs on matched_charges.charge_id = split_costs.charge_id
+    left join splits on matched_charges.charge_id = splits.charge_id
 
 ),
 
