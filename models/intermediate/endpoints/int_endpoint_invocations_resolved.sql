@@ -62,13 +62,15 @@ final as (
             invocations.inference_component_name = components.inference_component_name
             and invocations.account_id = components.account_id
             and invocations.region = components.region
+    -- only variant invocations take a variant's model; the test on the invocation side is inside
+    -- an equality, so the left join stays a hash join (a condition on the left side alone made
+    -- it a nested loop over every invocation and every variant)
     left join variants
         on
             invocations.endpoint_name = variants.endpoint_name
-            and invocations.variant_name = variants.variant_name
+            and case when invocations.target_kind = 'variant' then invocations.variant_name end = variants.variant_name
             and invocations.account_id = variants.account_id
             and invocations.region = variants.region
-            and invocations.target_kind = 'variant'
     group by
         invocations.endpoint_name,
         invocations.account_id,
