@@ -21,6 +21,7 @@
     delivery folder, with the day's version and the content hash of charge_columns. The rows
     of unflagged days come from the first read; those of flagged days from the second.
 -#}
+-- noqa: disable=LT02
 {% macro scoped_charge_day_rows(charges, charge_days, row_columns, charge_columns, repeated) -%}
     select
         {%- for column in row_columns %}
@@ -37,3 +38,4 @@
             and charges.delivery_key = {{ charge_days }}.delivery_key
     where {{ '' if repeated else 'not ' }}{{ charge_days }}.has_repeated_contents
 {%- endmacro %}
+-- noqa: enable=LT02
