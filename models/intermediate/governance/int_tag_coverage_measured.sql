@@ -88,12 +88,7 @@ unpivoted as (
     select
         charge_groups.billing_period,
         charge_groups.resource_key,
-        charge_groups.resource_id,
-        charge_groups.resource_type,
-        charge_groups.resource_name,
-        charge_groups.sub_account_id,
         charge_groups.cost_category,
-        charge_groups.cost_group,
         charge_groups.charge_period_end,
         charge_groups.billing_period_end,
         required_keys.attribution_key,
@@ -129,17 +124,31 @@ unpivoted as (
 
 ),
 
+resource_attributes as (
+
+    -- a resource's names, once per resource and cost category, not once per required key:
+    -- five text minima over millions of groups took the 50M build's peak memory 600 MB past
+    -- the rest of the build, above DuckDB's limit (docs/performance.md)
+    select
+        billing_period,
+        resource_key,
+        cost_category,
+        min(resource_id) as resource_id,
+        min(resource_type) as resource_type,
+        min(resource_name) as resource_name,
+        min(sub_account_id) as account_id,
+        min(cost_group) as cost_group
+    from charge_groups
+    group by billing_period, resource_key, cost_category
+
+),
+
 measured as (
 
     select
         billing_period,
         resource_key,
-        min(resource_id) as resource_id,
-        min(resource_type) as resource_type,
-        min(resource_name) as resource_name,
-        min(sub_account_id) as account_id,
         cost_category,
-        min(cost_group) as cost_group,
         required_key,
         attribution_key,
         max(charge_period_end) as last_charged_at,
@@ -161,9 +170,34 @@ measured as (
 final as (
 
     select
-        measured.*,
+        measured.billing_period,
+        measured.resource_key,
+        resource_attributes.resource_id,
+        resource_attributes.resource_type,
+        resource_attributes.resource_name,
+        resource_attributes.account_id,
+        measured.cost_category,
+        resource_attributes.cost_group,
+        measured.required_key,
+        measured.attribution_key,
+        measured.last_charged_at,
+        measured.billing_period_end,
+        measured.effective_cost,
+        measured.present_in_billing,
+        measured.present_on_resource,
+        measured.resolved,
+        measured.cost_in_billing,
+        measured.cost_tagged,
+        measured.cost_tagged_not_in_billing,
+        measured.cost_resolved,
+        measured.resolved_value,
         period_versions.billing_period_version
     from measured
+    inner join resource_attributes
+        on
+            measured.billing_period = resource_attributes.billing_period
+            and measured.resource_key = resource_attributes.resource_key
+            and measured.cost_category = resource_attributes.cost_category
     inner join period_versions on measured.billing_period = period_versions.billing_period
 
 )
