@@ -45,7 +45,7 @@ def parsed_project() -> Path:
     command, some 40 commands per suite. The profile must render the same for this to hold,
     so the warehouse and spill folder are relative paths (dbt runs in the test's folder)."""
     target = Path(tempfile.mkdtemp(prefix="ml-cost-parsed-"))
-    # removed when the test process ends (each xdist worker parses its own), not left in /tmp
+    # removed when the test process ends (each pytest process parses its own), not left in /tmp
     atexit.register(shutil.rmtree, target, ignore_errors=True)
     env = _dbt_env(PROJECT / "data" / "landing", target, target)
     command = [str(BIN / "dbt"), "parse", "--project-dir", str(PROJECT)]
