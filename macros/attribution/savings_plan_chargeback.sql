@@ -8,11 +8,12 @@
     unused row (split_cost's remainder row), so conservation holds. A period in which the plan
     covered nothing keeps its unused row as it was (unattributed, with its reason).
     Renders CTEs ending with chargeback_applied: the rows of `attributed` with those unused
-    rows replaced by their parts, in the column order of `attributed`.
+    rows replaced by their parts, in the column order of `attributed` (allocation_columns, the
+    columns of the allocation rows, then the attribution keys' columns and context_id).
 -#}
-{% macro savings_plan_chargeback_ctes(attributed) -%}
+{% macro savings_plan_chargeback_ctes(attributed, allocation_columns) -%}
     {%- set keys = attribution_keys() -%}
-    {%- set allocated = declared_columns('int_ml_charges_allocated') -%}
+    {%- set allocated = allocation_columns -%}
     {%- set overrides = {
         'allocation_target': "'savings_plan_chargeback:' || covered_weights.keys_id",
         'allocation_method': "'savings_plan_chargeback'",

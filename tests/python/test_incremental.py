@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -140,3 +141,52 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     keys = {k for (k,) in withdrawn.query("select distinct delivery_key from main_staging.base_focus__delivery_days")}
     assert not any(k.endswith(final.name) for k in keys) and any(k.endswith(open_month[0].name) for k in keys)
     assert _fact_totals(withdrawn)["2026-11"] == pytest.approx(early_open_month, abs=0.01)
+
+
+# The attribution rows with what says how each was attributed, costs rounded as in FACT.
+ATTRIBUTED = """
+    select allocation_id, charge_id, charge_date, allocation_target, allocation_method, match_method, context_id,
+        team, team_source, model, model_source, experiment, experiment_source, environment, environment_source,
+        unattributed_reason, round(effective_cost, 9), round(billed_cost, 9), round(list_cost, 9)
+    from main_intermediate.int_ml_charges_attributed
+"""
+
+
+def _attributed_totals(build: DbtResult) -> dict[str, float]:
+    return dict(build.query("select billing_period, sum(effective_cost) from main_intermediate.int_ml_charges_attributed group by 1"))
+
+
+def test_attribution_in_batches_of_charge_days_gives_the_rows_of_one_statement(demo_build: DbtResult, demo_landing: Path, tmp_path: Path) -> None:
+    """int_ml_charges_attributed in batches (docs/performance.md): the demo fits one batch, so
+    force about four with var attribution_batch_split_rows, on a full refresh and on a reprocess
+    that starts inside a batch; both give the rows of the one-statement build and the plain sums
+    of the manifests' files."""
+    one_statement = Counter(demo_build.query(ATTRIBUTED))
+    compiled = next((Path(demo_build.warehouse).parent / "target" / "compiled").rglob("int_ml_charges_attributed.sql")).read_text()
+    assert compiled.startswith("-- attribution batches after the first start on: none (one batch)")
+    split_rows = demo_build.query("select count(*) from main_intermediate.int_ml_charge_splits_costed")[0][0]
+    batch_vars = f'{{"attribution_batch_split_rows": {split_rows // 4 + 1}}}'
+    _copy_build(demo_build, tmp_path / "work")
+
+    full = run_dbt(["run", "--full-refresh", "--select", "int_ml_charges_attributed", "--vars", batch_vars], demo_landing, tmp_path / "work")
+    assert full.returncode == 0, full.output[-5000:]
+    batches = re.findall(r"int_ml_charges_attributed: batch (\d+) of (\d+), charge days from (\S+)", full.output)
+    assert len(batches) >= 3 and batches[-1][0] == batches[-1][1], full.output[-3000:]
+    assert Counter(full.query(ATTRIBUTED)) == one_statement
+    expected = _raw_totals(demo_landing)
+    assert _attributed_totals(full) == pytest.approx(expected, abs=0.01)
+
+    # a reprocess from a day inside the second batch: the days before it stay, the rest is rebuilt in batches
+    second_batch_day = "select min(charge_date) + 3 from main_intermediate.int_ml_charges_attributed where charge_date >= ?"
+    reprocess_from = str(full.query(second_batch_day, [batches[0][2]])[0][0])
+    reprocess_vars = batch_vars[:-1] + f', "reprocess_from": "{reprocess_from}"}}'
+    forced = run_dbt(["run", "--select", "int_ml_charges_attributed", "--vars", reprocess_vars], demo_landing, tmp_path / "work")
+    assert forced.returncode == 0, forced.output[-5000:]
+    assert re.search(r"int_ml_charges_attributed: batch 2 of", forced.output), forced.output[-3000:]
+    rebuilt = forced.query(
+        "select min(charge_date) from main_intermediate.int_ml_charges_attributed where built_by_invocation_id = ?",
+        [forced.query("select max_by(built_by_invocation_id, charge_date) from main_intermediate.int_ml_charges_attributed")[0][0]],
+    )[0][0]
+    assert str(rebuilt) == reprocess_from
+    assert Counter(forced.query(ATTRIBUTED)) == one_statement
+    assert _attributed_totals(forced) == pytest.approx(expected, abs=0.01)

@@ -7,8 +7,8 @@
 }}
 -- The split rows of shared endpoints' charges, with their costs: each split's costs are
 -- cost x share, and the remainder row takes what floating point left over, so the splits
--- of a source row always sum back to it. Narrow rows only (no charge columns): the view
--- int_ml_charges_allocated joins them to the charge rows, whose hash table they are.
+-- of a source row always sum back to it. Narrow rows only (no charge columns):
+-- int_ml_charges_attributed joins them to the charge rows, whose hash table they are.
 with
 
 charges as (

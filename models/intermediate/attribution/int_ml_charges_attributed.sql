@@ -2,9 +2,26 @@
     config(
         materialized='incremental',
         pre_hook="{{ delete_stale_charge_days() }}",
+        post_hook="{{ insert_attribution_batches() }}",
         partition_by=charge_days_partition(),
     )
 }}
+{#-
+    SageMaker charge rows as allocation rows, attributed. A row billed to one resource stays
+    one row (direct); a shared endpoint's row becomes its split rows (int_ml_charge_splits_costed),
+    whose costs sum back to it. The charge columns are written once, here: the left join's
+    hash table holds the narrow split rows. On DuckDB the model runs in batches of charge days
+    sized so that a batch's split rows fit in memory (macros/incremental/attribution_batches.sql):
+    this SQL is the first batch, the post-hook inserts the others.
+-#}
+{%- set batch_starts = attribution_batch_starts() -%}
+{%- set batch_filter = attribution_batch_filter(none, batch_starts[0] if batch_starts else none) -%}
+{%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) -%}
+{%- set allocation_columns = charge_columns + [
+    'matched_resource_key', 'match_method', 'resource_role_arn', 'allocation_target', 'allocation_method', 'variant_name',
+    'target_model', 'target_resource_key', 'allocation_weight', 'allocation_share', 'is_remainder_row',
+    'effective_cost', 'billed_cost', 'list_cost', 'allocation_id',
+] -%}
 {%- set keys = attribution_keys() -%}
 {#- the attribution context of an allocation row: column name -> expression -#}
 {%- set context = {
@@ -49,12 +66,26 @@
     tag values, account, ...), not once per hourly row.
 -#}
 
+{{ attribution_batches_comment(batch_starts) }}
 with
 
-allocations as {{ not_materialized() }} (
+charges as {{ not_materialized() }} (
 
-    select * from {{ ref('int_ml_charges_allocated') }}
-    where {{ charge_days_to_process() }}
+    select * from {{ ref('int_ml_charges_classified') }}
+    where {{ charge_days_to_process() }} and {{ batch_filter }}
+
+),
+
+matches as (
+
+    select * from {{ ref('int_resource_ids_matched') }}
+
+),
+
+splits as {{ not_materialized() }} (
+
+    select * from {{ ref('int_ml_charge_splits_costed') }}
+    where {{ charge_days_to_process() }} and {{ batch_filter }}
 
 ),
 
@@ -91,6 +122,53 @@ rules as (
 run_keys as (
 
     select * from {{ ref('int_tracker_run_keys_resolved') }}
+
+),
+
+matched_charges as {{ not_materialized() }} (
+
+    select
+        charges.*,
+        matches.matched_resource_key,
+        coalesce(matches.match_method, case when charges.resource_id is null then 'no_resource' end) as match_method,
+        matches.resource_role_arn
+    from charges
+    left join matches on charges.resource_id = matches.resource_id
+
+),
+
+allocation_rows as {{ not_materialized() }} (
+
+    -- every charge row takes its split rows, or none: then it is one direct row with its own cost
+    select
+        {%- for column in charge_columns %}
+            matched_charges.{{ column }},
+        {%- endfor %}
+        matched_charges.matched_resource_key,
+        matched_charges.match_method,
+        matched_charges.resource_role_arn,
+        coalesce(splits.allocation_target, 'charge') as allocation_target,
+        coalesce(splits.allocation_method, 'direct') as allocation_method,
+        splits.variant_name,
+        splits.target_model,
+        splits.target_resource_key,
+        coalesce(splits.allocation_weight, 1.0) as allocation_weight,
+        coalesce(splits.allocation_share, 1.0) as allocation_share,
+        coalesce(splits.is_remainder_row, true) as is_remainder_row,
+        case when splits.charge_id is null then matched_charges.effective_cost else splits.effective_cost end as effective_cost,
+        case when splits.charge_id is null then matched_charges.billed_cost else splits.billed_cost end as billed_cost,
+        case when splits.charge_id is null then matched_charges.list_cost else splits.list_cost end as list_cost
+    from matched_charges
+    left join splits on matched_charges.charge_id = splits.charge_id
+
+),
+
+allocations as {{ not_materialized() }} (
+
+    select
+        *,
+        {{ md5_hex("charge_id || '#' || allocation_target") }} as allocation_id
+    from allocation_rows
 
 ),
 
@@ -200,7 +278,7 @@ attributed as (
 ),
 
 {% if var('savings_plan_unused_chargeback') %}
-    {{ savings_plan_chargeback_ctes('attributed') }}
+    {{ savings_plan_chargeback_ctes('attributed', allocation_columns) }}
 {% endif %}
 
 final as (
