@@ -56,11 +56,7 @@
         from {{ ref('stg_focus__charge_days') }} as charge_days
         left join {{ ref('int_ml_charge_splits_costed') }} as splits
             on charge_days.charge_day_version = splits.charge_day_version
-        where
-            {{ charge_days_to_process(relation_alias='charge_days') }}
-            {%- if is_incremental() and var('reprocess_from', none) %}
-                or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
-            {%- endif %}
+        where {{ charge_days_to_process_at_compile() }}
         group by charge_days.charge_date
         order by charge_days.charge_date
     {%- endset -%}

@@ -184,20 +184,26 @@
     {{ return(charge_day_delivery_keys('charge_days.has_repeated_contents')) }}
 {%- endmacro %}
 
+{#-
+    Predicate on stg_focus__charge_days (alias charge_days) for a query run when the model
+    compiles: the charge days to process. Compiled before the pre-hook deletes the days from
+    var reprocess_from on, so those days are added.
+-#}
+{% macro charge_days_to_process_at_compile() -%}
+    (
+        {{ charge_days_to_process(relation_alias='charge_days') }}
+        {%- if is_incremental() and var('reprocess_from', none) %}
+            or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
+        {%- endif %}
+    )
+{%- endmacro %}
+
 {#- The delivery folders of the charge days to process where condition holds (a query, at compile time). -#}
 {% macro charge_day_delivery_keys(condition='true') -%}
-    {#- compiled before the pre-hook deletes the days from reprocess_from on, so add them -#}
     {%- set query -%}
         select distinct charge_days.delivery_key
         from {{ ref('stg_focus__charge_days') }} as charge_days
-        where
-            ({{ condition }})
-            and (
-                {{ charge_days_to_process(relation_alias='charge_days') }}
-                {%- if is_incremental() and var('reprocess_from', none) %}
-                    or charge_days.charge_date >= cast('{{ var("reprocess_from") }}' as date)
-                {%- endif %}
-            )
+        where ({{ condition }}) and {{ charge_days_to_process_at_compile() }}
     {%- endset -%}
     {{ return(query_values(query) | sort) }}
 {%- endmacro %}
