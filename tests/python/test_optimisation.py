@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import PROJECT, DbtResult, manifest_files, run_dbt
@@ -237,3 +239,78 @@ def test_unused_commitment_charged_back_keeps_every_dollar(demo_build: DbtResult
     assert was["unattributed"] - now["unattributed"] == pytest.approx(moved, abs=1e-6)
     plan = charged.query("select sum(unused_commitment) from main.rpt_savings_plans")[0][0]
     assert plan == pytest.approx(moved, abs=1e-6)  # rebuilt on the charged-back rows: their status still says Unused
+
+
+def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_latest_extraction(tmp_path: Path) -> None:
+    """The look-back window's end is read from the landed files at compile time. Shapes the demo
+    does not make: a newer snapshot that re-extracts the last day with other values, an hour of
+    a training job (another namespace) after the endpoints' last hour, and a snapshot folder that
+    holds only job rows. Checked against a plain reading of the files."""
+    end = datetime(2026, 9, 20, 23)
+    first_extract, second_extract = datetime(2026, 9, 21, 1), datetime(2026, 9, 22, 1)
+    rows: list[dict[str, object]] = []
+
+    def add(extracted: datetime, namespace: str, endpoint: str | None, host: str | None, hour: datetime, value: float) -> None:
+        for metric in ("CPUUtilization", "MemoryUtilization"):
+            rows.append(
+                {
+                    "account_id": "123456789012",
+                    "region": "us-east-1",
+                    "snapshot_date": extracted.date(),
+                    "extracted_at": extracted,
+                    "namespace": namespace,
+                    "metric_name": metric,
+                    "endpoint_name": endpoint,
+                    "variant_name": "AllTraffic" if endpoint else None,
+                    "job_host": host,
+                    "period_start": hour,
+                    "average": value,
+                    "maximum": value * 2,
+                }
+            )
+
+    for h in range(30 * 24):  # 30 days of hourly metrics, the first extraction
+        hour = end - timedelta(hours=h)
+        add(first_extract, "/aws/sagemaker/Endpoints", "recsys", None, hour, 10.0 + h % 7)
+    for h in range(24):  # the last day extracted again, with other values: these win
+        add(second_extract, "/aws/sagemaker/Endpoints", "recsys", None, end - timedelta(hours=h), 50.0 + h)
+    for h in range(1, 49):  # a training job two days after the endpoints' last hour: not the window's end
+        add(second_extract, "/aws/sagemaker/TrainingJobs", None, "algo-1", end + timedelta(hours=h), 99.0)
+
+    landing = tmp_path / "landing"
+    for extracted in (first_extract, second_extract):
+        for namespace in ("/aws/sagemaker/Endpoints", "/aws/sagemaker/TrainingJobs"):
+            part = [r for r in rows if r["extracted_at"] == extracted and r["namespace"] == namespace]
+            if part:
+                folder = landing / "cloudwatch" / "instance_utilization" / f"snapshot_date={extracted.date()}"
+                folder.mkdir(parents=True, exist_ok=True)
+                pq.write_table(pa.Table.from_pylist(part), folder / f"{namespace.rsplit('/', 1)[1].lower()}.parquet")
+
+    build = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized"], landing, tmp_path / "work")
+    assert build.returncode == 0, build.output[-5000:]
+
+    # the plain reading: the latest extraction of each hour, the window ending at the endpoints' newest hour
+    latest: dict[tuple[object, ...], dict[str, object]] = {}
+    for row in rows:
+        key = (row["namespace"], row["metric_name"], row["endpoint_name"], row["job_host"], row["period_start"])
+        if key not in latest or row["extracted_at"] > latest[key]["extracted_at"]:  # type: ignore[operator]
+            latest[key] = row
+    endpoint_rows = [r for r in latest.values() if r["namespace"] == "/aws/sagemaker/Endpoints"]
+    last_hour = max(r["period_start"] for r in endpoint_rows)  # type: ignore[type-var]
+    assert last_hour == end
+    window = [r for r in endpoint_rows if r["period_start"] > last_hour - timedelta(days=VARS["rightsizing_lookback_days"])]  # type: ignore[operator]
+    cpu = [r for r in window if r["metric_name"] == "CPUUtilization"]
+    expected = (
+        min(r["period_start"] for r in cpu),  # type: ignore[type-var]
+        last_hour,
+        len(cpu),
+        max(r["maximum"] for r in cpu),  # type: ignore[type-var]
+        pytest.approx(sum(r["average"] for r in cpu) / len(cpu)),  # type: ignore[misc]
+    )
+    assert expected[3] == 2 * (50.0 + 23)  # the re-extracted day is in the window, with its new values
+    got = build.query(
+        "select first_hour, last_hour, hours_observed, cpu_peak_pct, cpu_mean_pct, endpoint_name "
+        "from main_intermediate.int_endpoint_utilization_summarized"
+    )
+    assert [g[:5] for g in got] == [expected]
+    assert got[0][5] == "recsys"

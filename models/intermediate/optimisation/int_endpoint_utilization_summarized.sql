@@ -2,6 +2,9 @@
 -- rightsizing_lookback_days, ending at the newest landed hour): the peak of the hourly Maximum
 -- and the mean of the hourly Average of each metric, as SageMaker publishes them (CPU summed
 -- over vCPUs, GPU metrics over GPUs), and the hours and days the window has metrics for.
+{%- set last_hour = landed_last_hour('cloudwatch', 'instance_utilization', '/aws/sagemaker/Endpoints') %}
+-- The window's end is read from the landed rows at compile time (macro landed_last_hour), so the
+-- window is a constant the staging view's filter and sort can take: only its days are ranked.
 with
 
 utilization as (
@@ -11,21 +14,10 @@ utilization as (
 
 ),
 
-window_end as (
-
-    select max(period_start) as last_hour
-    from utilization
-
-),
-
 in_window as (
 
-    select utilization.*
-    from utilization
-    cross join window_end
-    where
-        utilization.period_start
-        > {{ dbt.dateadd('day', '-' ~ var('rightsizing_lookback_days'), 'window_end.last_hour') }}
+    select * from utilization
+    where period_start > {{ dbt.dateadd('day', '-' ~ var('rightsizing_lookback_days'), last_hour) }}
 
 ),
 
