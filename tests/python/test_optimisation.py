@@ -244,8 +244,8 @@ def test_unused_commitment_charged_back_keeps_every_dollar(demo_build: DbtResult
 def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_latest_extraction(tmp_path: Path) -> None:
     """The look-back window's end is read from the landed files at compile time. Shapes the demo
     does not make: a newer snapshot that re-extracts the last day with other values, an hour of
-    a training job (another namespace) after the endpoints' last hour, and a snapshot folder that
-    holds only job rows. Checked against a plain reading of the files."""
+    a training job (another namespace) after the endpoints' last hour, in a file of its own beside
+    the re-extracted day. Checked against a plain reading of the rows."""
     end = datetime(2026, 9, 20, 23)
     first_extract, second_extract = datetime(2026, 9, 21, 1), datetime(2026, 9, 22, 1)
     rows: list[dict[str, object]] = []
