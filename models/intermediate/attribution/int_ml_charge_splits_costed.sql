@@ -8,13 +8,16 @@
 -- The split rows of shared endpoints' charges, with their costs: each split's costs are
 -- cost x share, and the remainder row takes what floating point left over, so the splits
 -- of a source row always sum back to it. Narrow rows only (no charge columns):
--- int_ml_charges_attributed joins them to the charge rows, whose hash table they are.
+-- int_ml_charges_attributed joins them to the charge rows, whose hash table they are. The
+-- charge date is kept so that attribution's batches filter the split rows by a range of
+-- dates, as they filter the charge rows (macros/incremental/attribution_batches.sql).
 with
 
 charges as (
 
     select
         charge_id,
+        charge_date,
         effective_cost,
         billed_cost,
         list_cost
@@ -49,6 +52,7 @@ target_costs as (
     -- a charge's targets all join or none do, so the partitions stay whole
     select
         targets_shared.*,
+        charges.charge_date,
         charges.effective_cost,
         charges.billed_cost,
         charges.list_cost
@@ -62,6 +66,7 @@ final as (
     select
         charge_id,
         billing_period,
+        charge_date,
         charge_day_version,
         allocation_target,
         allocation_method,
