@@ -7,10 +7,10 @@
 }}
 -- The split rows of shared endpoints' charges, with their costs: each split's costs are
 -- cost x share, and the remainder row takes what floating point left over, so the splits
--- of a source row always sum back to it. Narrow rows only (no charge columns):
--- int_ml_charges_attributed joins them to the charge rows, whose hash table they are. The
--- charge date is kept so that attribution's batches filter the split rows by a range of
--- dates, as they filter the charge rows (macros/incremental/attribution_batches.sql).
+-- of a source row always sum back to it. Narrow rows: of the charge columns only the date,
+-- by which attribution's batches filter them as they filter the charge rows
+-- (macros/incremental/attribution_batches.sql). int_ml_charges_attributed joins them to the
+-- charge rows, whose hash table they are.
 with
 
 charges as (
