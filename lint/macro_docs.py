@@ -1,7 +1,9 @@
 """Documentation of adapter implementations, from one place: the macro they implement.
 
 Every dispatched macro ``name`` has implementations ``duckdb__name``, ``spark__name``,
-``athena__name`` and ``default__name`` (which raises "not supported"). Their yml entries in
+``athena__name`` and ``default__name``. A ``default__name`` either raises "not supported"
+(macro ``not_supported``) or is the portable implementation the adapters without their own
+use; the description says which, read from its body. Their yml entries in
 ``macros/<folder>/_<folder>__macros.yml`` are written from the documented ``name``: the same
 arguments and descriptions. Hand-written entries (every other macro) are kept as they are; a
 macro without one is reported. ``--check`` fails when a yml file is not what this writes.
@@ -17,19 +19,19 @@ from typing import Any
 
 import yaml
 
-SIGNATURE = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\s*\((.*?)\)\s*-?%}", re.S)
+SIGNATURE = re.compile(r"{%-?\s*(macro|test)\s+(\w+)\s*\((.*?)\)\s*-?%}(.*?){%-?\s*end(?:macro|test)", re.S)
 ARGUMENT = re.compile(r"(\w+)\s*(?:=\s*(?:'[^']*'|\"[^\"]*\"|\[[^\]]*\]|\w+))?\s*(?:,|$)")
 ADAPTERS = {"duckdb": "DuckDB", "spark": "Spark", "athena": "Athena (Trino)", "default": "other adapters'"}
 
 
-def macros_in(folder: Path) -> dict[str, list[str]]:
-    """Macro name -> argument names, for every macro defined in the folder's .sql files."""
-    found: dict[str, list[str]] = {}
+def macros_in(folder: Path) -> dict[str, tuple[list[str], str]]:
+    """Macro name -> (argument names, body), for every macro defined in the folder's .sql files."""
+    found: dict[str, tuple[list[str], str]] = {}
     for path in sorted(folder.glob("*.sql")):
         for match in SIGNATURE.finditer(path.read_text()):
             # dbt names a generic test's macro test_<name>
             name = ("test_" if match.group(1) == "test" else "") + match.group(2)
-            found[name] = ARGUMENT.findall(match.group(3).strip())
+            found[name] = (ARGUMENT.findall(match.group(3).strip()), match.group(4))
     return found
 
 
@@ -38,15 +40,22 @@ def implementation_of(name: str) -> tuple[str, str] | None:
     return (prefix, base) if sep and prefix in ADAPTERS else None
 
 
-def describe(prefix: str, base: str) -> str:
-    if prefix == "default":
+def describe(prefix: str, base: str, body: str, defined: set[str]) -> str:
+    """The generated description of implementation prefix__base; defined: every macro's name."""
+    if prefix != "default":
+        return f"The {ADAPTERS[prefix]} implementation of {base}."
+    if "not_supported(" in body:
         return f"The other adapters' {base}: a compile error naming the adapter (macro not_supported)."
-    return f"The {ADAPTERS[prefix]} implementation of {base}."
+    users = [ADAPTERS[a] for a in ADAPTERS if a != "default" and f"{a}__{base}" not in defined]
+    if users:
+        return f"The portable implementation of {base}, used by {' and '.join(users)}, which have none of their own, and by any other adapter."
+    return f"The portable implementation of {base}, for adapters other than DuckDB, Spark and Athena (each has its own)."
 
 
 def render(root: Path) -> tuple[dict[Path, str], list[str]]:
     folders = sorted(p for p in (root / "macros").iterdir() if p.is_dir())
     defined = {f: macros_in(f) for f in folders}
+    every_name = {name for macros in defined.values() for name in macros}
     entries: dict[str, dict[str, Any]] = {}
     for folder in folders:
         yml = folder / f"_{folder.name}__macros.yml"
@@ -57,12 +66,12 @@ def render(root: Path) -> tuple[dict[Path, str], list[str]]:
     missing: list[str] = []
     for folder in folders:
         docs = []
-        for name, arguments in sorted(defined[folder].items()):
+        for name, (arguments, body) in sorted(defined[folder].items()):
             impl = implementation_of(name)
             base = entries.get(impl[1]) if impl else None
             if impl and base is not None and name not in HAND_WRITTEN:
                 by_name = {a["name"]: a["description"] for a in base.get("arguments", [])}
-                entry: dict[str, Any] = {"name": name, "description": describe(*impl)}
+                entry: dict[str, Any] = {"name": name, "description": describe(*impl, body, every_name)}
                 if arguments:
                     entry["arguments"] = [{"name": a, "description": by_name.get(a, "")} for a in arguments]
                     missing += [f"{name}.{a}" for a in arguments if not by_name.get(a)]

@@ -1,4 +1,4 @@
-"""Every public model (marts) and every column of it is documented."""
+"""Every public model (marts) and every column of it is documented, and macro docs say what the macros do."""
 
 from __future__ import annotations
 
@@ -29,3 +29,21 @@ def test_every_mart_and_column_is_documented(demo_build: DbtResult) -> None:
         assert columns, mart
         missing += [f"{mart}.{c}" for c in columns if not docs[mart].get(c)]
     assert not missing, missing
+
+
+def test_a_default_implementation_is_documented_as_what_its_body_does() -> None:
+    """A default__ macro that calls not_supported is documented as a compile error; one that does the work is not."""
+    descriptions = {
+        entry["name"]: entry["description"]
+        for path in (PROJECT / "macros").rglob("_*__macros.yml")
+        for entry in yaml.safe_load(path.read_text()).get("macros", [])
+    }
+    wrong = []
+    for path in (PROJECT / "macros").rglob("*.sql"):
+        for chunk in path.read_text().split("{% macro default__")[1:]:
+            name = "default__" + chunk.split("(", 1)[0]
+            body = chunk.split("endmacro", 1)[0]
+            says_error = "compile error" in descriptions[name]
+            if says_error != ("not_supported(" in body):
+                wrong.append(f"{path.name}: {name}: {descriptions[name]}")
+    assert not wrong, wrong
