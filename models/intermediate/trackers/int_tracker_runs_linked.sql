@@ -41,6 +41,21 @@ linkable_resources as (
 
 ),
 
+-- Rules 3 and 4 link by name only when exactly one resource has it, so names are counted
+-- once here rather than joined to every resource that has them: a name shared by many
+-- accounts would multiply the runs (docs/performance.md "Names counted before they are joined").
+resource_names as (
+
+    select
+        resource_type,
+        resource_name_key,
+        count(*) as resource_count,
+        min(resource_key) as resource_key
+    from linkable_resources
+    group by resource_type, resource_name_key
+
+),
+
 job_reported_links as (
 
     select
@@ -117,17 +132,13 @@ named_job_matches as (
         named_jobs.run_id,
         named_jobs.resource_type,
         named_jobs.resource_name_key,
-        linkable_resources.resource_key,
-        count(linkable_resources.resource_key) over (
-            partition by
-                named_jobs.tracker, named_jobs.tracking_server, named_jobs.run_id,
-                named_jobs.resource_type, named_jobs.resource_name_key
-        ) as match_count
+        resource_names.resource_key,
+        coalesce(resource_names.resource_count, 0) as match_count
     from named_jobs
-    left join linkable_resources
+    left join resource_names
         on
-            named_jobs.resource_type = linkable_resources.resource_type
-            and named_jobs.resource_name_key = linkable_resources.resource_name_key
+            named_jobs.resource_type = resource_names.resource_type
+            and named_jobs.resource_name_key = resource_names.resource_name_key
 
 ),
 
@@ -151,13 +162,13 @@ run_name_matches as (
         runs.tracker,
         runs.tracking_server,
         runs.run_id,
-        linkable_resources.resource_key,
-        count(*) over (partition by runs.tracker, runs.tracking_server, runs.run_id) as match_count
+        resource_names.resource_key,
+        resource_names.resource_count as match_count
     from runs
-    inner join linkable_resources
+    inner join resource_names
         on
-            lower(runs.run_name) = linkable_resources.resource_name_key
-            and linkable_resources.resource_type = 'training-job'
+            lower(runs.run_name) = resource_names.resource_name_key
+            and resource_names.resource_type = 'training-job'
 
 ),
 
