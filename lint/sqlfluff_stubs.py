@@ -112,6 +112,11 @@ BODIES: dict[str, str] = {
     "validate_var_choice": "{{ return(allowed[0]) }}",
     "period_comparison_ctes": "period_comparison as (select {{ daily }}.billing_period from {{ daily }} cross join {{ periods }})",
     "is_weekend": "(dayofweek({{ expr }}) in (0, 6))",
+    "landing_days_materialization": "{{ return('incremental') }}",
+    "delete_stale_landing_days": "",
+    "landing_days_to_process": "({{ time_column }} is not null)",
+    "landing_day_versions": "select cast({{ time_column }} as date) as landing_date, 1 as landing_day_version from landing_{{ table_name }}",
+    "landing_day_version_lookup": "(select max(landing_day_version) from {{ versions }})[cast({{ time_expression }} as date)]",
 }
 
 

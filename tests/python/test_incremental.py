@@ -4,12 +4,14 @@ refresh of the same landing ends."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from conftest import FACT_AND_UPSTREAM, DbtResult, manifest_files, run_dbt, write_demo
 
@@ -190,3 +192,126 @@ def test_attribution_in_batches_of_charge_days_gives_the_rows_of_one_statement(d
     assert str(rebuilt) == reprocess_from
     assert Counter(forced.query(ATTRIBUTED)) == one_statement
     assert _attributed_totals(forced) == pytest.approx(expected, abs=0.01)
+
+
+INVOCATIONS = "cloudwatch/invocations"
+AGGREGATED = """
+    select account_id, region, endpoint_name, variant_name, inference_component_name, target_model, period_start, round(invocations, 6)
+    from main_intermediate.int_endpoint_invocations_aggregated
+"""
+
+
+def _invocations_read_directly(landing: Path) -> Counter:
+    """The model's rows read straight from the landed files, not through the pipeline: per series
+    and hour the row of the latest extraction, summed over namespaces."""
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"""
+            with latest as (
+                select * from read_parquet('{landing / INVOCATIONS}/**/*.parquet', union_by_name = true)
+                qualify row_number() over (
+                    partition by account_id, region, namespace, metric_name, endpoint_name, variant_name,
+                        inference_component_name, target_model, period_start
+                    order by extracted_at desc
+                ) = 1
+            )
+            select account_id, region, endpoint_name, variant_name, inference_component_name, target_model, period_start,
+                round(sum(invocations), 6)
+            from latest
+            where metric_name in ('Invocations', 'InvocationsPerModel')
+            group by all
+            """
+        )
+        .fetchall()
+    )
+    return Counter(rows)
+
+
+def _compiled_invocations(workdir: Path) -> str:
+    return next((workdir / "target" / "compiled").rglob("int_endpoint_invocations_aggregated.sql")).read_text()
+
+
+def _days_built(workdir: Path) -> list[str]:
+    """The days of period_start the last run of the model built, from the constants of its compiled filter."""
+    compiled = _compiled_invocations(workdir)
+    days: list[str] = []
+    for lower, upper in re.findall(r"period_start >= cast\('([0-9-]+)' as timestamp\) and period_start < cast\('([0-9-]+)' as timestamp\)", compiled):
+        days += [str(d[0]) for d in duckdb.sql(f"select * from range(date '{lower}', date '{upper}', interval 1 day)").fetchall()]
+    return sorted(d[:10] for d in days)
+
+
+def _rewrite(source: Path, target: Path, days: list[str], invocations_delta: float, extracted_at: str) -> None:
+    """Write to `target` the rows of `source` whose period_start falls on `days`, with the
+    invocations changed and another extraction time (pyarrow, as the extractor writes)."""
+    con = duckdb.connect()
+    table = con.execute(
+        f"""
+        select * replace (invocations + {invocations_delta} as invocations, timestamp '{extracted_at}' as extracted_at)
+        from read_parquet('{source}')
+        where strftime(period_start, '%Y-%m-%d') in ({", ".join(f"'{d}'" for d in days)})
+        """
+    ).to_arrow_table()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table.cast(pq.read_schema(source)), target)
+
+
+def test_invocations_rebuild_only_the_days_whose_landed_rows_changed(demo_landing: Path, tmp_path: Path) -> None:
+    """int_endpoint_invocations_aggregated on DuckDB is incremental by day of period_start
+    (macros/incremental/landing_days.sql). Against rows read straight from the files, through
+    shapes the demo does not make: a file touched (nothing rebuilt), a later snapshot re-extracting
+    two days, an older snapshot copied in late (its rows lose to the newer ones), a file rewritten
+    in place keeping its modification time, a file removed; then a full refresh gives the same
+    rows and versions."""
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing / INVOCATIONS, landing / INVOCATIONS)
+    select = ["run", "--select", "stg_cloudwatch__invocations", "int_endpoint_invocations_aggregated"]
+    work = tmp_path / "work"
+
+    def run(workdir: Path = work, *extra: str) -> Counter:
+        result = run_dbt([*select, *extra], landing, workdir)
+        assert result.returncode == 0, result.output[-5000:]
+        rows = Counter(result.query(AGGREGATED))
+        assert rows == _invocations_read_directly(landing)
+        return rows
+
+    first_build = run()
+    assert re.search(r"where true\s", _compiled_invocations(work))  # the first build reads every day
+    files = sorted((landing / INVOCATIONS).rglob("*.parquet"))
+    day_query = "select distinct cast(period_start as date) from read_parquet('{}')"
+    days_of = {f: sorted({str(d[0]) for d in duckdb.sql(day_query.format(f)).fetchall()}) for f in files}
+    first, last = files[0], files[-1]
+
+    # a file touched: its rows are the same, so nothing is rebuilt
+    os.utime(last)
+    assert run() == first_build
+    assert _days_built(work) == []
+
+    # a later snapshot re-extracts the last two days with other values; an older snapshot of an
+    # early day is copied in late: it is read, but its rows lose to the newer extraction
+    late_days, early_day = days_of[last][-2:], days_of[first][0]
+    rerun = landing / INVOCATIONS / "snapshot_date=2099-01-01" / "rerun.parquet"
+    _rewrite(last, rerun, late_days, 1000.0, "2099-01-01 06:00:00")
+    _rewrite(first, landing / INVOCATIONS / "snapshot_date=2000-01-01" / "copied-late.parquet", [early_day], -1.0, "2000-01-01 06:00:00")
+    second_build = run()
+    assert _days_built(work) == sorted([*late_days, early_day])
+    changed = {row[6].date().isoformat() for row in (second_build - first_build)}
+    assert changed == set(late_days)  # the late copy changed nothing
+
+    # a file rewritten in place with other values and its old modification time; the rerun removed
+    stat = first.stat()
+    rewritten = tmp_path / "rewritten.parquet"
+    _rewrite(first, rewritten, days_of[first], 7.0, "2026-08-03 06:00:00")
+    shutil.move(rewritten, first)
+    os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rerun.unlink()
+    third_build = run()
+    assert _days_built(work) == sorted({*days_of[first], *late_days})
+    assert {row[6].date().isoformat() for row in (third_build - first_build)} == set(days_of[first])
+
+    # a full refresh of the same landing: the same rows, with the same day versions
+    run(tmp_path / "full", "--full-refresh")
+    every_column = "select * from main_intermediate.int_endpoint_invocations_aggregated"
+    incremental = DbtResult(0, "", work / "warehouse.duckdb").query(every_column)
+    full = DbtResult(0, "", tmp_path / "full" / "warehouse.duckdb").query(every_column)
+    assert Counter(incremental) == Counter(full)

@@ -1,15 +1,29 @@
+{{
+    config(
+        materialized=landing_days_materialization(),
+        pre_hook="{{ delete_stale_landing_days('cloudwatch', 'invocations', 'period_start') }}",
+    )
+}}
 -- Hourly invocations per endpoint and target: per variant (AWS/SageMaker Invocations),
 -- per inference component, and per model of a multi-model endpoint (the custom
--- InvocationsPerModel metric, TargetModel without its .tar.gz).
+-- InvocationsPerModel metric, TargetModel without its .tar.gz). On DuckDB, incremental by
+-- day: only the days whose landed rows changed are rebuilt (macros/incremental/landing_days.sql).
 with
 
 invocations as (
 
     select * from {{ ref('stg_cloudwatch__invocations') }}
+    where {{ landing_days_to_process('cloudwatch', 'invocations', 'period_start') }}
 
 ),
 
-final as (
+day_versions as (
+
+    {{ landing_day_versions('cloudwatch', 'invocations', 'period_start') }}
+
+),
+
+aggregated as (
 
     select
         account_id,
@@ -30,6 +44,15 @@ final as (
     where metric_name in ('Invocations', 'InvocationsPerModel')
     group by
         account_id, region, endpoint_name, metric_name, variant_name, inference_component_name, target_model, period_start
+
+),
+
+final as (
+
+    select
+        *,
+        {{ landing_day_version_lookup('period_start', 'day_versions') }} as landing_day_version
+    from aggregated
 
 )
 
