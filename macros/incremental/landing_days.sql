@@ -9,11 +9,15 @@
     removed. What decides is the landed rows, not the files' names or times: each day of the time
     column gets a version, a sum of the hashes of the day's rows in every landed file with their
     count (a plain scan with 61 groups, about 0.1 s for 5.4M rows). A model built this way stores
-    the version of each row's day (landing_day_version) and on each run
-      1. deletes the rows of days whose version is no longer current (a pre-hook);
-      2. builds the days whose current version it does not hold, filtering its source with
-         constant time ranges, which DuckDB takes into the Parquet scan (files and row groups
-         of other days are skipped by their statistics).
+    the version of each row's day (landing_day_version). On each run one plan, read when the
+    model compiles (landing_days_plan), names the days whose current version it does not hold
+    (to build) and the days it holds with a version no longer current or no longer landed (to
+    delete); then
+      1. a pre-hook deletes the rows of the days to delete, read back from the compiled SQL, so
+         files landing during the run cannot make it delete a day the model does not rebuild;
+      2. the model builds the days to build, filtering its source with constant time ranges,
+         which DuckDB takes into the Parquet scan (files and row groups of other days are
+         skipped by their statistics).
     The latest snapshot of each entity is chosen within its time period, so a day can be built
     from its own rows alone. DuckDB only: elsewhere these models are tables, rebuilt on each run.
 -#}
@@ -81,12 +85,16 @@
 {%- endmacro %}
 
 {#-
-    The days of a landed table whose current version this model does not hold yet (every day
-    on a full build), read at compile time. A null day (rows without a time) is the string 'null'.
+    What an incremental run does, read once at compile time: the days (ISO dates; 'null' for
+    rows without a time) whose current landing_day_version the model does not hold (to build)
+    and the days it holds with a version that is no longer current, or that are no longer landed
+    (to delete). On a full build every landed day is to build. Fails with a clear message when
+    the model was built before it had landing_day_version.
 -#}
-{% macro landing_days_to_build(source_name, table_name, time_column) -%}
+{% macro landing_days_plan(source_name, table_name, time_column) -%}
+    {%- set plan = {'to_build': [], 'to_delete': []} -%}
     {%- if not execute -%}
-        {{ return([]) }}
+        {{ return(plan) }}
     {%- endif -%}
     {%- if is_incremental() -%}
         {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
@@ -98,33 +106,42 @@
         {%- endif -%}
     {%- endif -%}
     {%- set query -%}
-        select coalesce(cast(landing_date as varchar), 'null') as landing_date
-        from ({{ landing_day_versions(source_name, table_name, time_column) }}) as versions
-        {%- if is_incremental() %}
-        where landing_day_version not in (
-            select built.landing_day_version from {{ this }} as built where built.landing_day_version is not null
+        with versions as (
+            {{ landing_day_versions(source_name, table_name, time_column) }}
+        )
+        {%- if is_incremental() %},
+        built as (
+            select distinct
+                cast({{ time_column }} as date) as landing_date,
+                landing_day_version
+            from {{ this }}
         )
         {%- endif %}
-        order by 1
+        select 'to_build' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date
+        from versions
+        {%- if is_incremental() %}
+        where landing_day_version not in (select built.landing_day_version from built where built.landing_day_version is not null)
+        union
+        select 'to_delete' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date
+        from built
+        where
+            landing_day_version is null
+            or landing_day_version not in (select versions.landing_day_version from versions)
+        {%- endif %}
+        order by 1, 2
     {%- endset -%}
-    {{ return(query_values(query)) }}
+    {%- set result = run_query(query) -%}
+    {%- for row in (result.rows if result is not none else []) -%}
+        {%- do plan[row[0]].append(row[1]) -%}
+    {%- endfor -%}
+    {{ return(plan) }}
 {%- endmacro %}
 
-{#-
-    Filter on the model's source: the days to build, as ranges of constant timestamps
-    (consecutive days in one range); true on a full build or on engines without versions.
--#}
-{% macro landing_days_to_process(source_name, table_name, time_column) -%}
-    {%- if target.type != 'duckdb' or not is_incremental() -%}
-        {{ return('true') }}
-    {%- endif -%}
-    {%- set days = landing_days_to_build(source_name, table_name, time_column) -%}
+{#- SQL condition: `time_column` on one of `days` (ISO dates or 'null'), consecutive days as one range of constants. -#}
+{% macro landing_days_condition(time_column, days) -%}
     {%- set ranges = [] -%}
-    {%- set dated = [] -%}
-    {%- for day in days if day != 'null' -%}
-        {%- do dated.append(modules.datetime.date.fromisoformat(day)) -%}
-    {%- endfor -%}
-    {%- for day in dated -%}
+    {%- for iso_day in days if iso_day != 'null' -%}
+        {%- set day = modules.datetime.date.fromisoformat(iso_day) -%}
         {%- if ranges and ranges[-1][1] == day -%}
             {%- set lower = ranges.pop()[0] -%}
             {%- do ranges.append([lower, day + modules.datetime.timedelta(days=1)]) -%}
@@ -145,16 +162,41 @@
     {{ return('(' ~ (conditions | join(' or ')) ~ ')' if conditions else '1 = 0') }}
 {%- endmacro %}
 
-{#- Pre-hook: delete the rows of days whose version is no longer current (changed or gone). -#}
-{% macro delete_stale_landing_days(source_name, table_name, time_column) -%}
-    {%- if target.type == 'duckdb' and is_incremental() -%}
-        delete from {{ this }}
-        where
-            landing_day_version is null
-            or landing_day_version not in (
-                select versions.landing_day_version
-                from ({{ landing_day_versions(source_name, table_name, time_column) }}) as versions
-            )
+{#-
+    Filter on the model's source: the days to build as ranges of constant timestamps, which
+    DuckDB takes into the Parquet scan; true on a full build or on engines without versions.
+    It carries the days to delete as a comment, which the pre-hook reads back: both lists come
+    from the one compile-time plan, so files landing during the run cannot make the pre-hook
+    delete a day the model does not rebuild (that day waits for the next run).
+-#}
+{% macro landing_days_to_process(source_name, table_name, time_column) -%}
+    {%- if target.type != 'duckdb' or not is_incremental() -%}
+        {{ return('true') }}
+    {%- endif -%}
+    {%- set plan = landing_days_plan(source_name, table_name, time_column) -%}
+    {{ return(
+        landing_days_condition(time_column, plan['to_build'])
+        ~ ' /* landing days to delete: ' ~ (plan['to_delete'] | join(' ') if plan['to_delete'] else 'none') ~ ' */'
+    ) }}
+{%- endmacro %}
+
+{#-
+    Pre-hook: delete the rows of the days the compile-time plan names (changed or no longer
+    landed), read back from the model's compiled SQL (`sql`). Fails loudly when an incremental
+    DuckDB run's SQL does not name them.
+-#}
+{% macro delete_stale_landing_days(time_column) -%}
+    {%- if execute and target.type == 'duckdb' and is_incremental() -%}
+        {%- set found = modules.re.search('/\* landing days to delete: ([0-9a-z -]+) \*/', sql or '') -%}
+        {%- if found is none -%}
+            {{ exceptions.raise_compiler_error(this ~ ': the compiled SQL does not name the landing days to delete') }}
+        {%- endif -%}
+        {%- set days = found.group(1).split() -%}
+        {%- if days == ['none'] -%}
+            select 1 as nothing_to_delete
+        {%- else -%}
+            delete from {{ this }} where {{ landing_days_condition(time_column, days) }}
+        {%- endif -%}
     {%- else -%}
         select 1 as nothing_to_delete
     {%- endif -%}

@@ -241,6 +241,13 @@ def _days_built(workdir: Path) -> list[str]:
     return sorted(d[:10] for d in days)
 
 
+def _days_deleted(workdir: Path) -> list[str]:
+    """The days the last run's pre-hook deleted, as the compiled SQL names them for it."""
+    found = re.search(r"/\* landing days to delete: ([0-9a-z -]+) \*/", _compiled_invocations(workdir))
+    assert found, "the compiled SQL names no days to delete"
+    return [] if found.group(1) == "none" else found.group(1).split()
+
+
 def _rewrite(source: Path, target: Path, days: list[str], invocations_delta: float, extracted_at: str) -> None:
     """Write to `target` the rows of `source` whose period_start falls on `days`, with the
     invocations changed and another extraction time (pyarrow, as the extractor writes)."""
@@ -261,8 +268,8 @@ def test_invocations_rebuild_only_the_days_whose_landed_rows_changed(demo_landin
     (macros/incremental/landing_days.sql). Against rows read straight from the files, through
     shapes the demo does not make: a file touched (nothing rebuilt), a later snapshot re-extracting
     two days, an older snapshot copied in late (its rows lose to the newer ones), a file rewritten
-    in place keeping its modification time, a file removed; then a full refresh gives the same
-    rows and versions."""
+    in place keeping its modification time, files removed (a day no longer landed is deleted);
+    then a full refresh gives the same rows and versions."""
     landing = tmp_path / "landing"
     shutil.copytree(demo_landing / INVOCATIONS, landing / INVOCATIONS)
     select = ["run", "--select", "stg_cloudwatch__invocations", "int_endpoint_invocations_aggregated"]
@@ -285,7 +292,7 @@ def test_invocations_rebuild_only_the_days_whose_landed_rows_changed(demo_landin
     # a file touched: its rows are the same, so nothing is rebuilt
     os.utime(last)
     assert run() == first_build
-    assert _days_built(work) == []
+    assert _days_built(work) == [] and _days_deleted(work) == []
 
     # a later snapshot re-extracts the last two days with other values; an older snapshot of an
     # early day is copied in late: it is read, but its rows lose to the newer extraction
@@ -294,20 +301,25 @@ def test_invocations_rebuild_only_the_days_whose_landed_rows_changed(demo_landin
     _rewrite(last, rerun, late_days, 1000.0, "2099-01-01 06:00:00")
     _rewrite(first, landing / INVOCATIONS / "snapshot_date=2000-01-01" / "copied-late.parquet", [early_day], -1.0, "2000-01-01 06:00:00")
     second_build = run()
-    assert _days_built(work) == sorted([*late_days, early_day])
+    assert _days_built(work) == _days_deleted(work) == sorted([*late_days, early_day])
     changed = {row[6].date().isoformat() for row in (second_build - first_build)}
     assert changed == set(late_days)  # the late copy changed nothing
 
-    # a file rewritten in place with other values and its old modification time; the rerun removed
+    # a file rewritten in place with other values and its old modification time; the rerun and
+    # the last snapshot removed, so the last snapshot's days are no longer landed at all
     stat = first.stat()
     rewritten = tmp_path / "rewritten.parquet"
     _rewrite(first, rewritten, days_of[first], 7.0, "2026-08-03 06:00:00")
     shutil.move(rewritten, first)
     os.utime(first, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     rerun.unlink()
+    last.unlink()
+    vanished = set(days_of[last]) - {day for f in files[:-1] for day in days_of[f]}
     third_build = run()
-    assert _days_built(work) == sorted({*days_of[first], *late_days})
+    assert _days_built(work) == days_of[first]
+    assert _days_deleted(work) == sorted({*days_of[first], *vanished}) and vanished >= set(late_days)
     assert {row[6].date().isoformat() for row in (third_build - first_build)} == set(days_of[first])
+    assert {row[6].date().isoformat() for row in (first_build - third_build)} == {*days_of[first], *vanished}
 
     # a full refresh of the same landing: the same rows, with the same day versions
     run(tmp_path / "full", "--full-refresh")

@@ -1,7 +1,7 @@
 {{
     config(
         materialized=landing_days_materialization(),
-        pre_hook="{{ delete_stale_landing_days('cloudwatch', 'invocations', 'period_start') }}",
+        pre_hook="{{ delete_stale_landing_days('period_start') }}",
     )
 }}
 -- Hourly invocations per endpoint and target: per variant (AWS/SageMaker Invocations),
