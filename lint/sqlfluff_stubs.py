@@ -115,8 +115,8 @@ BODIES: dict[str, str] = {
     "landing_days_materialization": "{{ return('incremental') }}",
     "delete_stale_landing_days": "",
     "landing_days_to_process": "({{ time_column }} is not null)",
-    "landing_day_versions": "select cast({{ time_column }} as date) as landing_date, 1 as landing_day_version from landing_{{ table_name }}",
-    "landing_day_version_lookup": "(select max(landing_day_version) from {{ versions }})[cast({{ time_expression }} as date)]",
+    "landing_days_plan": "{{ return({'versions': {}, 'to_build': [], 'to_delete': []}) }}",
+    "landing_day_version_lookup": "hash(cast({{ time_expression }} as date))",
 }
 
 

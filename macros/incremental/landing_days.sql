@@ -9,15 +9,18 @@
     removed. What decides is the landed rows, not the files' names or times: each day of the time
     column gets a version, a sum of the hashes of the day's rows in every landed file with their
     count (a plain scan with 61 groups, about 0.1 s for 5.4M rows). A model built this way stores
-    the version of each row's day (landing_day_version). On each run one plan, read when the
-    model compiles (landing_days_plan), names the days whose current version it does not hold
-    (to build) and the days it holds with a version no longer current or no longer landed (to
-    delete); then
+    the version of each row's day (landing_day_version). On each run one plan, read once when the
+    model compiles (landing_days_plan), holds the current version of each day, the days whose
+    current version the model does not hold (to build) and the days it holds with a version no
+    longer current or no longer landed (to delete); then
       1. a pre-hook deletes the rows of the days to delete, read back from the compiled SQL, so
          files landing during the run cannot make it delete a day the model does not rebuild;
       2. the model builds the days to build, filtering its source with constant time ranges,
          which DuckDB takes into the Parquet scan (files and row groups of other days are
-         skipped by their statistics).
+         skipped by their statistics), and stamps each row with its day's version from the plan
+         (a constant map). A file landing after the plan was read can only make a day's rows
+         newer than the version they carry; the next run sees the version change and rebuilds
+         that day.
     The latest snapshot of each entity is chosen within its time period, so a day can be built
     from its own rows alone. DuckDB only: elsewhere these models are tables, rebuilt on each run.
 -#}
@@ -50,10 +53,7 @@
     {%- if not execute -%}
         {{ return(default__landing_day_versions(source_name, table_name, time_column)) }}
     {%- endif -%}
-    {%- set node = graph.sources.values()
-        | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name)
-        | first -%}
+    {%- set node = landing_source_node(source_name, table_name) -%}
     select
         cast(cast({{ time_column }} as timestamp) as date) as landing_date,
         hash({{ content_fingerprint_agg(node.columns.keys() | list) }}, count(*)) as landing_day_version
@@ -62,38 +62,42 @@
 {%- endmacro %}
 
 {#-
-    A row's landing_day_version: the version of its day (time_expression) in the relation
-    `versions` (landing_day_versions). DuckDB looks the day up in a map built once, which costs
-    less than joining millions of rows to a few dozen days (at 10M, 6.3 s against 8.4 s for the
-    whole model); elsewhere there are no versions.
+    A row's landing_day_version: the version of its day (time_expression) in a landing_days_plan.
+    DuckDB looks the day up in a map of constants, which costs less than joining millions of
+    rows to a few dozen days; elsewhere there are no versions.
 -#}
-{% macro landing_day_version_lookup(time_expression, versions) -%}
-    {{ return(adapter.dispatch('landing_day_version_lookup', 'ml_cost')(time_expression, versions)) }}
+{% macro landing_day_version_lookup(time_expression, plan) -%}
+    {{ return(adapter.dispatch('landing_day_version_lookup', 'ml_cost')(time_expression, plan)) }}
 {%- endmacro %}
 
-{% macro default__landing_day_version_lookup(time_expression, versions) -%}
+{% macro default__landing_day_version_lookup(time_expression, plan) -%}
     cast(null as {{ dbt.type_bigint() }})
 {%- endmacro %}
 
 {#- Map keys cannot be null: a row without a time has no version, so every run rebuilds it (staging tests reject it). -#}
-{% macro duckdb__landing_day_version_lookup(time_expression, versions) -%}
-    (
-        select map(list(landing_date), list(landing_day_version))
-        from {{ versions }}
-        where landing_date is not null
-    )[cast({{ time_expression }} as date)]
+{% macro duckdb__landing_day_version_lookup(time_expression, plan) -%}
+    {%- set days = plan['versions'].keys() | reject('equalto', 'null') | sort | list -%}
+    {%- if days | length == 0 -%}
+        cast(null as ubigint)
+    {%- else -%}
+        map(
+            [{% for day in days %}cast({{ sql_quote(day) }} as date){{ ', ' if not loop.last }}{% endfor %}],
+            [{% for day in days %}cast({{ plan['versions'][day] }} as ubigint){{ ', ' if not loop.last }}{% endfor %}]
+        )[cast({{ time_expression }} as date)]
+    {%- endif -%}
 {%- endmacro %}
 
 {#-
-    What an incremental run does, read once at compile time: the days (ISO dates; 'null' for
-    rows without a time) whose current landing_day_version the model does not hold (to build)
-    and the days it holds with a version that is no longer current, or that are no longer landed
-    (to delete). On a full build every landed day is to build. Fails with a clear message when
-    the model was built before it had landing_day_version.
+    What a run does, read once at compile time: the current landing_day_version of each landed
+    day (versions), the days (ISO dates; 'null' for rows without a time) whose current version
+    the model does not hold (to_build) and the days it holds with a version that is no longer
+    current, or that are no longer landed (to_delete). On a full build every landed day is to
+    build. Fails with a clear message when the model was built before it had
+    landing_day_version. Empty on engines other than DuckDB, where these models are tables.
 -#}
 {% macro landing_days_plan(source_name, table_name, time_column) -%}
-    {%- set plan = {'to_build': [], 'to_delete': []} -%}
-    {%- if not execute -%}
+    {%- set plan = {'versions': {}, 'to_build': [], 'to_delete': []} -%}
+    {%- if not execute or target.type != 'duckdb' -%}
         {{ return(plan) }}
     {%- endif -%}
     {%- if is_incremental() -%}
@@ -117,12 +121,18 @@
             from {{ this }}
         )
         {%- endif %}
-        select 'to_build' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date
+        select
+            'versions' as action,
+            coalesce(cast(landing_date as varchar), 'null') as landing_date,
+            cast(landing_day_version as varchar) as landing_day_version
         from versions
         {%- if is_incremental() %}
+        union
+        select 'to_build' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date, null as landing_day_version
+        from versions
         where landing_day_version not in (select built.landing_day_version from built where built.landing_day_version is not null)
         union
-        select 'to_delete' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date
+        select 'to_delete' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date, null as landing_day_version
         from built
         where
             landing_day_version is null
@@ -131,8 +141,15 @@
         order by 1, 2
     {%- endset -%}
     {%- set result = run_query(query) -%}
-    {%- for row in (result.rows if result is not none else []) -%}
-        {%- do plan[row[0]].append(row[1]) -%}
+    {%- for action, day, version in (result.rows if result is not none else []) -%}
+        {%- if action == 'versions' -%}
+            {%- do plan['versions'].update({day: version}) -%}
+            {%- if not is_incremental() -%}
+                {%- do plan['to_build'].append(day) -%}
+            {%- endif -%}
+        {%- else -%}
+            {%- do plan[action].append(day) -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(plan) }}
 {%- endmacro %}
@@ -163,17 +180,16 @@
 {%- endmacro %}
 
 {#-
-    Filter on the model's source: the days to build as ranges of constant timestamps, which
-    DuckDB takes into the Parquet scan; true on a full build or on engines without versions.
-    It carries the days to delete as a comment, which the pre-hook reads back: both lists come
-    from the one compile-time plan, so files landing during the run cannot make the pre-hook
-    delete a day the model does not rebuild (that day waits for the next run).
+    Filter on the model's source: the days to build of a landing_days_plan as ranges of constant
+    timestamps, which DuckDB takes into the Parquet scan; true on a full build or on engines
+    without versions. It carries the plan's days to delete as a comment, which the pre-hook reads
+    back: both lists come from the one compile-time plan, so files landing during the run cannot
+    make the pre-hook delete a day the model does not rebuild (that day waits for the next run).
 -#}
-{% macro landing_days_to_process(source_name, table_name, time_column) -%}
+{% macro landing_days_to_process(plan, time_column) -%}
     {%- if target.type != 'duckdb' or not is_incremental() -%}
         {{ return('true') }}
     {%- endif -%}
-    {%- set plan = landing_days_plan(source_name, table_name, time_column) -%}
     {{ return(
         landing_days_condition(time_column, plan['to_build'])
         ~ ' /* landing days to delete: ' ~ (plan['to_delete'] | join(' ') if plan['to_delete'] else 'none') ~ ' */'

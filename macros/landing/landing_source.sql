@@ -29,11 +29,22 @@
     {{ return('(' ~ empty_typed_relation(source_name, table_name) ~ ')') }}
 {%- endmacro %}
 
-{% macro empty_typed_relation(source_name, table_name) -%}
+{#- The graph node of a declared source table (models/staging/*/_*__sources.yml); a compile error naming it when it is not declared. -#}
+{% macro landing_source_node(source_name, table_name) -%}
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)
         | selectattr('name', 'equalto', table_name)
         | first -%}
+    {%- if node is not defined or node is none -%}
+        {{ exceptions.raise_compiler_error(
+            'no source ' ~ source_name ~ '.' ~ table_name ~ ' is declared (models/staging/*/_*__sources.yml)'
+        ) }}
+    {%- endif -%}
+    {{ return(node) }}
+{%- endmacro %}
+
+{% macro empty_typed_relation(source_name, table_name) -%}
+    {%- set node = landing_source_node(source_name, table_name) -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() -%}
         {%- do columns.append('cast(null as ' ~ api.Column.translate_type(column.data_type) ~ ') as ' ~ column.name) -%}

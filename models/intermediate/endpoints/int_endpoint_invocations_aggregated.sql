@@ -8,18 +8,13 @@
 -- per inference component, and per model of a multi-model endpoint (the custom
 -- InvocationsPerModel metric, TargetModel without its .tar.gz). On DuckDB, incremental by
 -- day: only the days whose landed rows changed are rebuilt (macros/incremental/landing_days.sql).
+{%- set plan = landing_days_plan('cloudwatch', 'invocations', 'period_start') %}
 with
 
 invocations as (
 
     select * from {{ ref('stg_cloudwatch__invocations') }}
-    where {{ landing_days_to_process('cloudwatch', 'invocations', 'period_start') }}
-
-),
-
-day_versions as (
-
-    {{ landing_day_versions('cloudwatch', 'invocations', 'period_start') }}
+    where {{ landing_days_to_process(plan, 'period_start') }}
 
 ),
 
@@ -51,7 +46,7 @@ final as (
 
     select
         *,
-        {{ landing_day_version_lookup('period_start', 'day_versions') }} as landing_day_version
+        {{ landing_day_version_lookup('period_start', plan) }} as landing_day_version
     from aggregated
 
 )
