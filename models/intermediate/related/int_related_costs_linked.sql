@@ -17,8 +17,9 @@
 -- to the related row, so each related row is counted once.
 with
 
-related as {{ not_materialized() }} (
+related as (
 
+    -- read once: every CTE below takes its rows from here
     select * from {{ ref('int_related_charges_isolated') }}
     where {{ charge_days_to_process('period') }}
 
@@ -99,37 +100,40 @@ all_targets as (
 
 ),
 
-weighted as (
+related_costs as (
 
     select
-        related.*,
-        period_versions.billing_period_version,
+        charge_id,
+        effective_cost,
+        billed_cost,
+        list_cost
+    from related
+
+),
+
+weighted as (
+
+    -- shares on the narrow split rows; the related charge's other columns join after
+    select
+        all_targets.charge_id,
         all_targets.model,
         all_targets.allocation_method,
         all_targets.is_linked,
         all_targets.unlinked_reason,
+        related_costs.effective_cost,
+        related_costs.billed_cost,
+        related_costs.list_cost,
         {{ weight_share('all_targets.allocation_weight', 'all_targets.charge_id') }} as allocation_share,
         row_number() over (partition by all_targets.charge_id order by all_targets.model desc) = 1 as is_remainder_row
     from all_targets
-    inner join related on all_targets.charge_id = related.charge_id
-    inner join period_versions on related.billing_period = period_versions.billing_period
+    inner join related_costs on all_targets.charge_id = related_costs.charge_id
 
 ),
 
-final as (
+costed as (
 
     select
-        {{ md5_hex("charge_id || '#' || model") }} as related_allocation_id,
         charge_id,
-        billing_period,
-        charge_date,
-        sub_account_id,
-        region_id,
-        related_service,
-        related_category,
-        related_resource_name,
-        resource_id,
-        usage_type,
         model,
         allocation_method,
         allocation_share,
@@ -137,9 +141,37 @@ final as (
         unlinked_reason,
         {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
         {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
-        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost,
-        billing_period_version
+        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
     from weighted
+
+),
+
+final as (
+
+    select
+        {{ md5_hex("costed.charge_id || '#' || costed.model") }} as related_allocation_id,
+        costed.charge_id,
+        related.billing_period,
+        related.charge_date,
+        related.sub_account_id,
+        related.region_id,
+        related.related_service,
+        related.related_category,
+        related.related_resource_name,
+        related.resource_id,
+        related.usage_type,
+        costed.model,
+        costed.allocation_method,
+        costed.allocation_share,
+        costed.is_linked,
+        costed.unlinked_reason,
+        costed.effective_cost,
+        costed.billed_cost,
+        costed.list_cost,
+        period_versions.billing_period_version
+    from costed
+    inner join related on costed.charge_id = related.charge_id
+    inner join period_versions on related.billing_period = period_versions.billing_period
 
 )
 
