@@ -28,8 +28,9 @@ utilization as (
 
 invocations as (
 
-    select * from {{ ref('stg_cloudwatch__invocations') }}
-    where metric_name = 'Invocations' and inference_component_name is null
+    -- the variants' own Invocations, hourly, already reduced to the latest extraction
+    select * from {{ ref('int_endpoint_invocations_aggregated') }}
+    where target_kind = 'variant'
 
 ),
 
