@@ -46,7 +46,10 @@
 
     endpoint_cost_since as (
 
-        -- the cost of the covered hours since the endpoint was last invoked
+        -- the cost of the covered hours since the endpoint was last invoked; only for the
+        -- endpoints without an invocation in the window, the only ones it is reported for (an
+        -- endpoint invoked in the window has a last_invoked_at, so idle_since needs no
+        -- first_charged_at either)
         select
             endpoint_usage.resource_key,
             {%- set since = 'coalesce(endpoint_invocations.last_invoked_at, covered_costs.charge_period_start)' %}
@@ -62,6 +65,7 @@
             on
                 endpoint_usage.resource_key = lower(covered_costs.resource_id)
                 and covered_costs.covered_end > coalesce(endpoint_invocations.last_invoked_at, timestamp '1970-01-01')
+        where coalesce(endpoint_invocations.window_invocations, 0) = 0
         group by endpoint_usage.resource_key
 
     ),
@@ -178,4 +182,28 @@
         where dev_usage.off_hours / nullif(off_hours_in_window.off_hours_available, 0) >= {{ var('always_on_min_off_hours_share') }}
 
     ),
+{%- endmacro %}
+
+{#-
+    The start of rpt_idle_resources' window, max(data_through) of stg_focus__billing_periods less
+    var idle_days, as a timestamp literal read when the model compiles (in a run, after that
+    view's inputs were built); none when nothing is delivered. The model keeps its exact filter and adds this one as
+    a constant, which reaches the scan of the attributed rows, so their row groups before the
+    window are skipped by their statistics.
+-#}
+{% macro idle_window_start() -%}
+    {%- set periods = ref('stg_focus__billing_periods') -%}
+    {#- not built yet (a dbt compile before the first run): no constant, the exact filter alone -#}
+    {%- if not execute or load_relation(periods) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set query -%}
+        select cast({{ dbt.dateadd('day', '-' ~ var('idle_days'), 'max(data_through)') }} as {{ dbt.type_string() }})
+        from {{ periods }}
+    {%- endset -%}
+    {%- set values = query_values(query) -%}
+    {%- if values | length > 0 and values[0] is not none -%}
+        {{ return('cast(' ~ sql_quote(values[0]) ~ ' as timestamp)') }}
+    {%- endif -%}
+    {{ return(none) }}
 {%- endmacro %}

@@ -10,6 +10,7 @@
 --                        check needs hourly charge periods; the note names the export's grain
 -- The window ends where the data does (data_through of stg_focus__billing_periods), and a row
 -- longer than the window (a day, a month) counts for the share of its covered hours inside it.
+{%- set window_start_literal = idle_window_start() %}
 with
 
 costs as {{ not_materialized() }} (
@@ -64,7 +65,13 @@ window_costs as {{ not_materialized() }} (
         {{ hours_between('greatest(charge_period_start, window_start)', 'covered_end') }}
         / nullif({{ hours_between('charge_period_start', 'covered_end') }}, 0) as window_share
     from covered_costs
-    where covered_end > window_start
+    where
+        covered_end > window_start
+        {%- if window_start_literal is not none %}
+            -- implied by the line above (covered_end <= charge_period_end), but a constant: it
+            -- reaches the scan, which skips the attributed rows' row groups before the window
+            and charge_period_end > {{ window_start_literal }}
+        {%- endif %}
 
 ),
 
