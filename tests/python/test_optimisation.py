@@ -200,6 +200,7 @@ def test_unused_commitment_charged_back_keeps_every_dollar(demo_build: DbtResult
             "--select",
             "int_ml_charges_attributed",
             "int_savings_plan_charges_classified",
+            "int_savings_plan_charges_summarized",
             "rpt_savings_plans",
             "--full-refresh",
             "--vars",

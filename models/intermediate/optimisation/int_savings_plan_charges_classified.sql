@@ -7,7 +7,8 @@
 --   on_demand  eligible usage (seeds/savings_plans_eligibility.csv) paid at on-demand rates
 -- Spot, free and ineligible usage have no role and are left out.
 -- A view: almost every attributed row has a role, so a table copied them all on every run
--- (docs/performance.md); the three Savings Plans reports aggregate it as they read it.
+-- (docs/performance.md); int_savings_plan_charges_summarized sums it by charge day for the
+-- three Savings Plans reports.
 {{ config(materialized='view') }}
 with
 
@@ -52,7 +53,8 @@ classified as (
         {{ dbt.datediff('charges.charge_period_start', 'charges.charge_period_end', 'hour') }} as period_hours,
         charges.billed_cost,
         charges.effective_cost,
-        charges.list_cost
+        charges.list_cost,
+        charges.charge_day_version
     from charges
     left join eligibility on charges.cost_category = eligibility.cost_category
 

@@ -9,7 +9,7 @@ with
 
 plan_charges as (
 
-    select * from {{ ref('int_savings_plan_charges_classified') }}
+    select * from {{ ref('int_savings_plan_charges_summarized') }}
     where plan_role in ('purchase', 'used', 'unused')
 
 ),
@@ -19,7 +19,7 @@ on_demand_usage as (
     select
         billing_period,
         sum(effective_cost) as eligible_on_demand_cost
-    from {{ ref('int_savings_plan_charges_classified') }}
+    from {{ ref('int_savings_plan_charges_summarized') }}
     where plan_role = 'on_demand'
     group by billing_period
 

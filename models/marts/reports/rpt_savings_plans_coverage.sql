@@ -7,7 +7,7 @@ with
 
 eligible as (
 
-    select * from {{ ref('int_savings_plan_charges_classified') }}
+    select * from {{ ref('int_savings_plan_charges_summarized') }}
     where plan_role in ('used', 'on_demand')
 
 ),

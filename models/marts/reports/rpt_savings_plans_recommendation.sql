@@ -13,7 +13,7 @@ with
 
 plan_charges as (
 
-    select * from {{ ref('int_savings_plan_charges_classified') }}
+    select * from {{ ref('int_savings_plan_charges_summarized') }}
     where plan_role in ('on_demand', 'used')
 
 ),
