@@ -187,9 +187,9 @@
 {#-
     The start of rpt_idle_resources' window, max(data_through) of stg_focus__billing_periods less
     var idle_days, as a timestamp literal read when the model compiles (in a run, after that
-    view's inputs were built); none when nothing is delivered. The model keeps its exact filter and adds this one as
-    a constant, which reaches the scan of the attributed rows, so their row groups before the
-    window are skipped by their statistics.
+    view's inputs were built); none when nothing is delivered. The model keeps its exact filter
+    and adds this one as a constant, which reaches the scan of the attributed rows, so their row
+    groups before the window are skipped by their statistics.
 -#}
 {% macro idle_window_start() -%}
     {%- set periods = ref('stg_focus__billing_periods') -%}
