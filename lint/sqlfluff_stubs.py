@@ -91,7 +91,7 @@ BODIES: dict[str, str] = {
         "repository_targets as (select related.charge_id from {{ related }} as related "
         "cross join {{ model_references }} cross join {{ period_models }}),"
     ),
-    "cloudwatch_log_targets_ctes": ("log_targets as (select related.charge_id from {{ related }} as related cross join {{ attributed }}),"),
+    "cloudwatch_log_targets_ctes": ("log_targets as (select related.charge_id from {{ related }} as related cross join {{ daily_costs }}),"),
     "attribution_key_columns": "lower({{ normalized_key }}) as attribution_key, {{ raw_key }} is not null as is_canonical_key",
     "tag_key_required_condition": "(required_key is not null)",
     "hash_columns": "hash({{ columns | join(', ') }})",
@@ -102,6 +102,9 @@ BODIES: dict[str, str] = {
     "attribution_batch_filter": "(charge_date is not null)",
     "attribution_batches_comment": "-- attribution batches after the first start on: {{ starts | join(' ') }}",
     "delete_stale_charge_days": "",
+    "delete_stale_related_costs": "",
+    "related_costs_to_process": "(charge_day_version is not null)",
+    "related_service_of": "'s3'",
     "charge_content_columns": "{{ return(['billing_account_id', 'effective_cost']) }}",
     "content_fingerprint_agg": "sum(hash({{ columns | join(', ') }}))",
     "delivery_keys_to_process": "{{ return(none) }}",

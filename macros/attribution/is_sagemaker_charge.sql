@@ -36,3 +36,20 @@
         )
     )
 {%- endmacro %}
+
+{#-
+    Which related service a row of is_related_service_charge is: 's3', 'ecr' or 'cloudwatch'
+    (null for any other row). The one definition, used by int_related_charges_isolated and by
+    int_related_costs_linked's compile-time bound (macro related_costs_first_day).
+-#}
+{% macro related_service_of(relation_alias=none) -%}
+    {%- set p = (relation_alias ~ '.') if relation_alias else '' -%}
+    case
+        when {{ p }}x_service_code = 'AmazonS3' or ({{ p }}x_service_code is null and {{ p }}service_name = 'Amazon Simple Storage Service') then 's3'
+        when
+            {{ p }}x_service_code = 'AmazonECR'
+            or ({{ p }}x_service_code is null and {{ p }}service_name like 'Amazon EC2 Container Registry%')
+            then 'ecr'
+        when {{ p }}x_service_code = 'AmazonCloudWatch' or ({{ p }}x_service_code is null and {{ p }}service_name = 'AmazonCloudWatch') then 'cloudwatch'
+    end
+{%- endmacro %}

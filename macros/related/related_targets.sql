@@ -69,7 +69,7 @@
     /aws/sagemaker/TrainingJobs, ProcessingJobs and TransformJobs by the models' instance hours
     of such jobs that day.
 -#}
-{% macro cloudwatch_log_targets_ctes(related, attributed) %}
+{% macro cloudwatch_log_targets_ctes(related, daily_costs) %}
     log_groups as (
 
         select
@@ -101,8 +101,8 @@
                 when resource_type = 'transform-job' then 'TransformJobs'
             end as log_kind,
             sum(effective_cost) as effective_cost,
-            sum(coalesce(pricing_quantity, 0) * allocation_share) as instance_hours
-        from {{ attributed }} as attributed
+            sum(coalesce(allocated_pricing_quantity, 0)) as instance_hours
+        from {{ daily_costs }} as daily_costs
         where resource_type in ('endpoint', 'training-job', 'processing-job', 'transform-job')
         group by
             sub_account_id,

@@ -25,6 +25,14 @@ FACT = """
         round(effective_cost, 9), round(billed_cost, 9), round(list_cost, 9)
     from main.fct_ml_costs
 """
+# The related costs split over models (S3, ECR, CloudWatch), costs rounded as in FACT.
+RELATED = """
+    select related_allocation_id, charge_id, charge_date, related_service, related_resource_name, model, allocation_method,
+        round(allocation_share, 9), is_linked, unlinked_reason, round(effective_cost, 9), round(billed_cost, 9), round(list_cost, 9)
+    from main_intermediate.int_related_costs_linked
+"""
+# What FACT_AND_UPSTREAM builds, and the related costs (incremental by day, ECR rows by period).
+WITH_RELATED = [*FACT_AND_UPSTREAM[:-2], "+int_related_costs_linked", *FACT_AND_UPSTREAM[-2:]]
 
 
 def _raw_totals(landing: Path) -> dict[str, float]:
@@ -59,6 +67,23 @@ def _folders_opened(workdir: Path, model: str) -> set[str]:
     return {re.sub(r".*/data/", "", f.rsplit("/", 1)[0]) for scan in scans for f in re.findall(r"'([^']+)'", scan)}
 
 
+def _related_counted_once(build: DbtResult) -> None:
+    """Every related charge is in int_related_costs_linked once: its split rows sum back to it."""
+    wrong = build.query(
+        """
+        select count(*)
+        from main_intermediate.int_related_charges_isolated as charges
+        full outer join (
+            select charge_id, sum(effective_cost) as effective_cost
+            from main_intermediate.int_related_costs_linked
+            group by charge_id
+        ) as splits on charges.charge_id = splits.charge_id
+        where charges.charge_id is null or splits.charge_id is null or abs(charges.effective_cost - splits.effective_cost) > 1e-6
+        """
+    )[0][0]
+    assert wrong == 0
+
+
 def _copy_build(build: DbtResult, workdir: Path) -> None:
     workdir.mkdir(parents=True)
     shutil.copy(build.warehouse, workdir / "warehouse.duckdb")
@@ -76,7 +101,7 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
     _copy_build(demo_build, tmp_path / "incremental")
     before = _invocations_by_period(demo_build)
 
-    incremental = run_dbt(["build", *FACT_AND_UPSTREAM], landing_next, tmp_path / "incremental")
+    incremental = run_dbt(["build", *WITH_RELATED], landing_next, tmp_path / "incremental")
     assert incremental.returncode == 0, incremental.output[-5000:]  # includes the conservation tests
 
     new_days = incremental.query(
@@ -91,12 +116,19 @@ def test_one_more_day_adds_only_that_day_and_matches_a_full_refresh(demo_build: 
     open_month = sorted(p.relative_to(landing_next / DATA).as_posix() for p in (landing_next / DATA / "BILLING_PERIOD=2026-11").iterdir())
     assert _folders_opened(tmp_path / "incremental", "base_focus__delivery_days") == {open_month[-1]}
     assert _folders_opened(tmp_path / "incremental", "int_charges_scoped") == {open_month[-1]}
+    # the related costs: the new day, and the open month's ECR rows (their split reads the month's
+    # models), read from the month's first day on (the constant bound of related_costs_to_process)
+    related_sql = next((tmp_path / "incremental" / "target" / "compiled").rglob("int_related_costs_linked.sql")).read_text()
+    assert "charge_date >= cast('2026-11-01' as date)" in related_sql
 
-    full = run_dbt(["build", "--full-refresh", *FACT_AND_UPSTREAM], landing_next, tmp_path / "full")
+    full = run_dbt(["build", "--full-refresh", *WITH_RELATED], landing_next, tmp_path / "full")
     assert full.returncode == 0, full.output[-5000:]
     incremental_rows, full_rows = set(incremental.query(FACT)), set(full.query(FACT))
     assert len(incremental_rows) == len(full_rows) > 30_000
     assert incremental_rows == full_rows
+    incremental_related, full_related = Counter(incremental.query(RELATED)), Counter(full.query(RELATED))
+    assert sum(full_related.values()) > 5_000 and {row[3] for row in full_related} == {"s3", "ecr", "cloudwatch"}
+    assert incremental_related == full_related
 
 
 def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing: Path, tmp_path: Path) -> None:
@@ -109,14 +141,15 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     shutil.move(final, held_back)  # first only the early, partial open-month delivery has arrived
 
     work = tmp_path / "work"
-    early = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
+    early = run_dbt(["build", *WITH_RELATED], landing, work)
     assert early.returncode == 0, early.output[-5000:]
     _assert_conserved(landing, early)
+    early_related = Counter(early.query(RELATED))
     before = _invocations_by_period(early)
     early_open_month = _fact_totals(early)["2026-11"]
 
     shutil.move(held_back, final)  # the restated delivery arrives (prices differ on every day)
-    restated = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
+    restated = run_dbt(["build", *WITH_RELATED], landing, work)
     assert restated.returncode == 0, restated.output[-5000:]
     _assert_conserved(landing, restated)
     after = _invocations_by_period(restated)
@@ -125,7 +158,7 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     assert abs(_fact_totals(restated)["2026-11"] - early_open_month) > 1.0
 
     # Force a reprocess from a date (after fixing tags, say): those days are rebuilt, totals stay.
-    forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}', *FACT_AND_UPSTREAM], landing, work)
+    forced = run_dbt(["run", "--vars", '{"reprocess_from": "2026-09-15"}', *WITH_RELATED], landing, work)
     assert forced.returncode == 0, forced.output[-5000:]
     rebuilt = forced.query(
         "select min(charge_date), count(distinct built_by_invocation_id) from main_intermediate.int_ml_charges_attributed"
@@ -134,15 +167,18 @@ def test_restated_period_replaces_its_rows_and_leaves_older_periods(demo_landing
     )[0]
     assert str(rebuilt[0]) == "2026-09-15"
     _assert_conserved(landing, forced)
+    _related_counted_once(forced)  # a run: no data tests
 
     # The final delivery is withdrawn: its rows go, the early one is the latest again.
     shutil.rmtree(final)
-    withdrawn = run_dbt(["build", *FACT_AND_UPSTREAM], landing, work)
+    withdrawn = run_dbt(["build", *WITH_RELATED], landing, work)
     assert withdrawn.returncode == 0, withdrawn.output[-5000:]
     _assert_conserved(landing, withdrawn)
     keys = {k for (k,) in withdrawn.query("select distinct delivery_key from main_staging.base_focus__delivery_days")}
     assert not any(k.endswith(final.name) for k in keys) and any(k.endswith(open_month[0].name) for k in keys)
     assert _fact_totals(withdrawn)["2026-11"] == pytest.approx(early_open_month, abs=0.01)
+    # the open month went back to the early delivery's versions: its related rows are the early ones
+    assert Counter(withdrawn.query(RELATED)) == early_related
 
 
 # The attribution rows with what says how each was attributed, costs rounded as in FACT.

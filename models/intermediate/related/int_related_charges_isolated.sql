@@ -37,11 +37,7 @@ services as (
         billed_cost,
         list_cost,
         charge_day_version,
-        case
-            when x_service_code = 'AmazonS3' or (x_service_code is null and service_name = 'Amazon Simple Storage Service') then 's3'
-            when x_service_code = 'AmazonECR' or (x_service_code is null and service_name like 'Amazon EC2 Container Registry%') then 'ecr'
-            when x_service_code = 'AmazonCloudWatch' or (x_service_code is null and service_name = 'AmazonCloudWatch') then 'cloudwatch'
-        end as related_service
+        {{ related_service_of() }} as related_service
     from charges
 
 ),

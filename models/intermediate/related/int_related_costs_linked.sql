@@ -1,7 +1,7 @@
 {{
     config(
         materialized='incremental',
-        pre_hook="{{ delete_stale_charge_days('period') }}",
+        pre_hook="{{ delete_stale_related_costs() }}",
         partition_by=charge_days_partition('period'),
     )
 }}
@@ -14,14 +14,15 @@
 --        day; /aws/sagemaker/TrainingJobs, ProcessingJobs, TransformJobs by the models'
 --        instance hours of such jobs that day
 -- A row that reaches no model stays as one '(unlinked)' row with a reason. Splits sum back
--- to the related row, so each related row is counted once.
+-- to the related row, so each related row is counted once. Incremental by charge day, and by
+-- billing period for the ECR rows (macro related_costs_to_process).
 with
 
 related as (
 
     -- read once: every CTE below takes its rows from here
     select * from {{ ref('int_related_charges_isolated') }}
-    where {{ charge_days_to_process('period') }}
+    where {{ related_costs_to_process() }}
 
 ),
 
@@ -36,15 +37,27 @@ period_versions as (
 
 model_references as (
 
-    select * from {{ ref('int_ml_model_references_collected') }}
+    -- one row per bucket or repository and model: a model refers to its repository from each
+    -- of its jobs and versions (ten rows per pair in the demo), and the splits are per model
+    select distinct
+        reference_kind,
+        reference_name,
+        reference_account_id,
+        model
+    from {{ ref('int_ml_model_references_collected') }}
     where model != 'unattributed'
 
 ),
 
-attributed as {{ not_materialized() }} (
+daily_costs as (
 
-    select * from {{ ref('int_ml_charges_attributed') }}
-    where model != 'unattributed' and {{ charge_days_to_process('period') }}
+    -- the attributed cost per day and resource (about a tenth of the attributed rows), with
+    -- the same models and sums, in the periods of the related rows processed (the ECR split
+    -- needs the whole period's models)
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
+    where
+        model != 'unattributed'
+        and billing_period in (select related.billing_period from related)
 
 ),
 
@@ -53,7 +66,7 @@ period_models as (
     select distinct
         billing_period,
         model
-    from attributed
+    from daily_costs
 
 ),
 
@@ -61,7 +74,7 @@ period_models as (
 
 {{ ecr_repository_targets_ctes(related='related', model_references='model_references', period_models='period_models') }}
 
-{{ cloudwatch_log_targets_ctes(related='related', attributed='attributed') }}
+{{ cloudwatch_log_targets_ctes(related='related', daily_costs='daily_costs') }}
 
 linked_targets as (
 
@@ -168,6 +181,7 @@ final as (
         costed.effective_cost,
         costed.billed_cost,
         costed.list_cost,
+        related.charge_day_version,
         period_versions.billing_period_version
     from costed
     inner join related on costed.charge_id = related.charge_id
