@@ -7,16 +7,18 @@
 }}
 {%- set keys = attribution_keys() -%}
 {%- set dimensions = [
-    'billing_period', 'charge_date', 'billing_account_id', 'sub_account_id', 'region_id', 'resource_id',
+    'billing_period', 'billing_period_end', 'charge_date', 'billing_account_id', 'sub_account_id', 'region_id', 'resource_id',
     'resource_type', 'resource_name', 'usage_type', 'cost_category', 'cost_group', 'charge_category', 'charge_class',
     'pricing_category', 'instance_type', 'pricing_unit', 'allocation_method', 'match_method',
 ] -%}
 {%- for key in keys -%}
-    {%- do dimensions.extend([key.column, key.column ~ '_source']) -%}
+    {%- do dimensions.extend([key.column, key.column ~ '_source', key.column ~ '_in_billing', key.column ~ '_on_resource']) -%}
 {%- endfor -%}
--- The attributed cost per charge day, resource and attribution: what the dimension and
--- monthly reports read instead of the hourly fact rows (about ten times fewer rows).
--- Incremental by charge day like the rows it sums.
+-- The attributed cost per charge day, resource and attribution: what the dimension, monthly
+-- and tag coverage models read instead of the hourly fact rows (about ten times fewer rows).
+-- Incremental by charge day like the rows it sums. billing_period_end and where each key's tag
+-- was found (in billing, on the resource) are the same for the rows of a group in practice,
+-- so they add columns, not rows.
 with
 
 attributed as (

@@ -9,34 +9,19 @@
 -- For each billing period, tagged resource, cost category and required key: the cost,
 -- and whether the key was (a) in billing Tags, (b) on the resource or inherited (API),
 -- (c) resolved by any means. Rows without a resource (credits, commitments) cannot be
--- tagged and are left out.
+-- tagged and are left out. Read from the attributed cost per charge day
+-- (int_ml_daily_costs_summarized, a tenth of the attributed rows), whose
+-- last_charge_period_end already ends no later than the data does (a MONTHLY export's
+-- open-month rows end on the first of next month): last_charged_at is never in the future.
 with
 
 charges as (
 
-    select * from {{ ref('int_ml_charges_attributed') }}
+    select * from {{ ref('int_ml_daily_costs_summarized') }}
     where
         resource_id is not null
         and cost_group not in ('commitment', 'credit', 'tax')
         and {{ charge_days_to_process('period') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('stg_focus__billing_periods') }}
-
-),
-
-covered_charges as (
-
-    -- charge periods end no later than the data does (a MONTHLY export's open-month rows end
-    -- on the first of next month): last_charged_at is never in the future
-    select
-        charges.*,
-        periods.data_through
-    from charges
-    inner join periods on charges.billing_period = periods.billing_period
 
 ),
 
@@ -67,10 +52,10 @@ charge_groups as (
         min(resource_name) as resource_name,
         min(sub_account_id) as sub_account_id,
         min(cost_group) as cost_group,
-        max(least(charge_period_end, data_through)) as charge_period_end,
+        max(last_charge_period_end) as charge_period_end,
         max(billing_period_end) as billing_period_end,
         sum(effective_cost) as effective_cost
-    from covered_charges
+    from charges
     group by
         {% for key in keys %}
             {{ key.column }},
