@@ -100,7 +100,9 @@ final as (
             {% endfor %}
         ) as missing_keys,
         per_resource.effective_cost_30d,
-        row_number() over (order by per_resource.effective_cost_30d desc, per_resource.resource_key asc) as cost_rank,
+        -- by cost to the micro-dollar, then key: costs equal but for the order of a float sum
+        -- (1e-12 apart) rank the same on every engine and build
+        row_number() over (order by round(per_resource.effective_cost_30d, 6) desc, per_resource.resource_key asc) as cost_rank,
         {% for key in keys %}
             per_resource.suggested_{{ key.column }},
         {% endfor %}
