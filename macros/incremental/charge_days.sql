@@ -139,6 +139,12 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#-
+    `select distinct` of the held versions: the subquery is then a few hundred versions, not a
+    version per row of the model. Without it DuckDB built its `not in` hash table from every row:
+    0.8 to 0.9 s against 0.16 s on the 10M demo's attributed rows, five times that at 50M, in
+    each incremental model's run.
+-#}
 {% macro default__charge_days_to_process(grain, relation_alias) -%}
     {#- referenced on every run, so dbt knows the dependency when it parses the model -#}
     {%- set charge_days = ref('stg_focus__charge_days') -%}
@@ -149,13 +155,13 @@
         {{ p }}billing_period in (
             select charge_days.billing_period
             from {{ charge_days }} as charge_days
-            where charge_days.billing_period_version not in (select built.billing_period_version from {{ this }} as built)
+            where charge_days.billing_period_version not in (select distinct built.billing_period_version from {{ this }} as built)
         )
     {%- else -%}
         {{ p }}charge_day_version in (
             select charge_days.charge_day_version
             from {{ charge_days }} as charge_days
-            where charge_days.charge_day_version not in (select built.charge_day_version from {{ this }} as built)
+            where charge_days.charge_day_version not in (select distinct built.charge_day_version from {{ this }} as built)
         )
     {%- endif -%}
 {%- endmacro %}
