@@ -121,6 +121,9 @@ BODIES: dict[str, str] = {
     "landing_days_to_process": "({{ time_column }} is not null)",
     "landing_days_plan": "{{ return({'versions': {}, 'to_build': [], 'to_delete': []}) }}",
     "landing_day_version_lookup": "hash(cast({{ time_expression }} as date))",
+    "sql_quote": "'{{ value }}'",
+    "landed_window_first_day": "{{ return('2026-09-15') }}",
+    "utilization_metrics": "{{ return([('CPUUtilization', 'cpu'), ('MemoryUtilization', 'memory')]) }}",
 }
 
 

@@ -12,7 +12,8 @@
     the version of each row's day (landing_day_version). On each run one plan, read once when the
     model compiles (landing_days_plan), holds the current version of each day, the days whose
     current version the model does not hold (to build) and the days it holds with a version no
-    longer current or no longer landed (to delete); then
+    longer current or no longer landed (to delete); a model that keeps only a look-back window
+    passes its first day, and the days before it are never built and always deleted; then
       1. a pre-hook deletes the rows of the days to delete, read back from the compiled SQL, so
          files landing during the run cannot make it delete a day the model does not rebuild;
       2. the model builds the days to build, filtering its source with constant time ranges,
@@ -31,12 +32,12 @@
 {%- endmacro %}
 
 {#- A select of landing_date and landing_day_version: one row per day of a landed table. -#}
-{% macro landing_day_versions(source_name, table_name, time_column) -%}
-    {{ return(adapter.dispatch('landing_day_versions', 'ml_cost')(source_name, table_name, time_column)) }}
+{% macro landing_day_versions(source_name, table_name, time_column, first_day=none) -%}
+    {{ return(adapter.dispatch('landing_day_versions', 'ml_cost')(source_name, table_name, time_column, first_day)) }}
 {%- endmacro %}
 
 {#- Engines other than DuckDB rebuild the models as tables: no versions. -#}
-{% macro default__landing_day_versions(source_name, table_name, time_column) -%}
+{% macro default__landing_day_versions(source_name, table_name, time_column, first_day=none) -%}
     select
         cast(null as date) as landing_date,
         cast(null as {{ dbt.type_bigint() }}) as landing_day_version
@@ -49,15 +50,19 @@
     not a text: the version is stored on every row, and a text column costs about 1 s per 10M
     rows to write.
 -#}
-{% macro duckdb__landing_day_versions(source_name, table_name, time_column) -%}
+{% macro duckdb__landing_day_versions(source_name, table_name, time_column, first_day=none) -%}
     {%- if not execute -%}
-        {{ return(default__landing_day_versions(source_name, table_name, time_column)) }}
+        {{ return(default__landing_day_versions(source_name, table_name, time_column, first_day)) }}
     {%- endif -%}
     {%- set node = landing_source_node(source_name, table_name) -%}
     select
         cast(cast({{ time_column }} as timestamp) as date) as landing_date,
         hash({{ content_fingerprint_agg(node.columns.keys() | list) }}, count(*)) as landing_day_version
     from {{ landing_source(source_name, table_name) }} as landed
+    {%- if first_day is not none %}
+    -- a model keeping a look-back window: its days only (a constant the Parquet scan takes)
+    where cast({{ time_column }} as timestamp) >= cast({{ sql_quote(first_day) }} as timestamp)
+    {%- endif %}
     group by cast(cast({{ time_column }} as timestamp) as date)
 {%- endmacro %}
 
@@ -92,10 +97,12 @@
     day (versions), the days (ISO dates; 'null' for rows without a time) whose current version
     the model does not hold (to_build) and the days it holds with a version that is no longer
     current, or that are no longer landed (to_delete). On a full build every landed day is to
-    build. Fails with a clear message when the model was built before it had
+    build. With first_day (an ISO date, a model that keeps a look-back window), days before it
+    are not to build, and the days the model holds before it are to delete; the model filters
+    its source from first_day itself (a full build reads every day otherwise). Fails with a clear message when the model was built before it had
     landing_day_version. Empty on engines other than DuckDB, where these models are tables.
 -#}
-{% macro landing_days_plan(source_name, table_name, time_column) -%}
+{% macro landing_days_plan(source_name, table_name, time_column, first_day=none) -%}
     {%- set plan = {'versions': {}, 'to_build': [], 'to_delete': []} -%}
     {%- if not execute or target.type != 'duckdb' -%}
         {{ return(plan) }}
@@ -111,7 +118,7 @@
     {%- endif -%}
     {%- set query -%}
         with versions as (
-            {{ landing_day_versions(source_name, table_name, time_column) }}
+            {{ landing_day_versions(source_name, table_name, time_column, first_day) }}
         )
         {%- if is_incremental() %},
         built as (
@@ -130,13 +137,20 @@
         union
         select 'to_build' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date, null as landing_day_version
         from versions
-        where landing_day_version not in (select built.landing_day_version from built where built.landing_day_version is not null)
+        where
+            landing_day_version not in (select built.landing_day_version from built where built.landing_day_version is not null)
+            {%- if first_day is not none %}
+            and landing_date >= cast({{ sql_quote(first_day) }} as date)
+            {%- endif %}
         union
         select 'to_delete' as action, coalesce(cast(landing_date as varchar), 'null') as landing_date, null as landing_day_version
         from built
         where
             landing_day_version is null
             or landing_day_version not in (select versions.landing_day_version from versions)
+            {%- if first_day is not none %}
+            or landing_date < cast({{ sql_quote(first_day) }} as date)
+            {%- endif %}
         {%- endif %}
         order by 1, 2
     {%- endset -%}
@@ -144,7 +158,7 @@
     {%- for action, day, version in (result.rows if result is not none else []) -%}
         {%- if action == 'versions' -%}
             {%- do plan['versions'].update({day: version}) -%}
-            {%- if not is_incremental() -%}
+            {%- if not is_incremental() and (first_day is none or (day != 'null' and day >= first_day)) -%}
                 {%- do plan['to_build'].append(day) -%}
             {%- endif -%}
         {%- else -%}

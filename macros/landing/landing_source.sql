@@ -104,8 +104,17 @@
     without ranking every snapshot.
 -#}
 {% macro landed_last_hour(source_name, table_name, namespace) -%}
+    {%- set value = landed_last_hour_value(source_name, table_name, namespace) -%}
+    {%- if value is not none -%}
+        {{ return('cast(' ~ sql_quote(value) ~ ' as timestamp)') }}
+    {%- endif -%}
+    {{ return('cast(null as timestamp)') }}
+{%- endmacro %}
+
+{#- The newest landed hour of landed_last_hour as text (YYYY-MM-DD HH:MM:SS), or none. -#}
+{% macro landed_last_hour_value(source_name, table_name, namespace) -%}
     {%- if not execute -%}
-        {{ return('cast(null as timestamp)') }}
+        {{ return(none) }}
     {%- endif -%}
     {%- set query -%}
         select cast(max(cast(period_start as timestamp)) as {{ dbt.type_string() }})
@@ -113,10 +122,21 @@
         where namespace = {{ sql_quote(namespace) }}
     {%- endset -%}
     {%- set values = query_values(query) -%}
-    {%- if values | length > 0 and values[0] is not none -%}
-        {{ return('cast(' ~ sql_quote(values[0]) ~ ' as timestamp)') }}
+    {{ return(values[0] if values | length > 0 else none) }}
+{%- endmacro %}
+
+{#-
+    The first day (ISO date) of a look-back window of `days` days that ends at the newest landed
+    hour of landed_last_hour (the window is the hours after that hour minus `days` days), or none
+    when nothing is landed.
+-#}
+{% macro landed_window_first_day(source_name, table_name, namespace, days) -%}
+    {%- set value = landed_last_hour_value(source_name, table_name, namespace) -%}
+    {%- if value is none -%}
+        {{ return(none) }}
     {%- endif -%}
-    {{ return('cast(null as timestamp)') }}
+    {%- set last = modules.datetime.datetime.fromisoformat(value | string) -%}
+    {{ return((last - modules.datetime.timedelta(days=days | int)).date().isoformat()) }}
 {%- endmacro %}
 
 {#- A string literal: quotes doubled, so a landing path like "Bob's exports" works. -#}

@@ -5,6 +5,7 @@ a plain reading of the export's files or a brute-force search, not the pipeline'
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -244,9 +245,12 @@ def test_unused_commitment_charged_back_keeps_every_dollar(demo_build: DbtResult
 
 def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_latest_extraction(tmp_path: Path) -> None:
     """The look-back window's end is read from the landed files at compile time. Shapes the demo
-    does not make: a newer snapshot that re-extracts the last day with other values, an hour of
-    a training job (another namespace) after the endpoints' last hour, in a file of its own beside
-    the re-extracted day. Checked against a plain reading of the rows."""
+    does not make: a newer snapshot, landed after the first build, that re-extracts the last day
+    with other values, an hour of a training job (another namespace) after the endpoints' last
+    hour, in a file of its own beside the re-extracted day; then a day after the last, which
+    moves the window on. The hourly rows are incremental by landed day and keep the window's days
+    only: each run is checked against a plain reading of the rows, which days it built, which it
+    deleted, and against a full build."""
     end = datetime(2026, 9, 20, 23)
     first_extract, second_extract = datetime(2026, 9, 21, 1), datetime(2026, 9, 22, 1)
     rows: list[dict[str, object]] = []
@@ -279,7 +283,8 @@ def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_lates
         add(second_extract, "/aws/sagemaker/TrainingJobs", None, "algo-1", end + timedelta(hours=h), 99.0)
 
     landing = tmp_path / "landing"
-    for extracted in (first_extract, second_extract):
+
+    def land(extracted: datetime) -> None:
         for namespace in ("/aws/sagemaker/Endpoints", "/aws/sagemaker/TrainingJobs"):
             part = [r for r in rows if r["extracted_at"] == extracted and r["namespace"] == namespace]
             if part:
@@ -287,31 +292,69 @@ def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_lates
                 folder.mkdir(parents=True, exist_ok=True)
                 pq.write_table(pa.Table.from_pylist(part), folder / f"{namespace.rsplit('/', 1)[1].lower()}.parquet")
 
+    # the first extraction is built; the second lands after, and the next run is incremental
+    # (int_endpoint_utilization_pivoted, by landed day): it must rebuild the re-extracted day
+    land(first_extract)
+    first = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized"], landing, tmp_path / "work")
+    assert first.returncode == 0, first.output[-5000:]
+    land(second_extract)
     build = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized"], landing, tmp_path / "work")
     assert build.returncode == 0, build.output[-5000:]
+    pivoted = next((tmp_path / "work" / "target" / "compiled").rglob("int_endpoint_utilization_pivoted.sql")).read_text()
+    built = re.findall(r"period_start >= cast\('([0-9-]+)' as timestamp\) and period_start < cast\('([0-9-]+)' as timestamp\)", pivoted)
+    # only the re-extracted day and the training job's two days (their landed rows are new; the
+    # model keeps no job rows, but the day's version is of every landed row)
+    assert built == [(end.date().isoformat(), (end + timedelta(days=3)).date().isoformat())], built
 
-    # the plain reading: the latest extraction of each hour, the window ending at the endpoints' newest hour
-    latest: dict[tuple[object, ...], dict[str, object]] = {}
-    for row in rows:
-        key = (row["namespace"], row["metric_name"], row["endpoint_name"], row["job_host"], row["period_start"])
-        if key not in latest or row["extracted_at"] > latest[key]["extracted_at"]:  # type: ignore[operator]
-            latest[key] = row
-    endpoint_rows = [r for r in latest.values() if r["namespace"] == "/aws/sagemaker/Endpoints"]
-    last_hour = max(r["period_start"] for r in endpoint_rows)  # type: ignore[type-var]
-    assert last_hour == end
-    window = [r for r in endpoint_rows if r["period_start"] > last_hour - timedelta(days=VARS["rightsizing_lookback_days"])]  # type: ignore[operator]
-    cpu = [r for r in window if r["metric_name"] == "CPUUtilization"]
-    expected = (
-        min(r["period_start"] for r in cpu),  # type: ignore[type-var]
-        last_hour,
-        len(cpu),
-        max(r["maximum"] for r in cpu),  # type: ignore[type-var]
-        pytest.approx(sum(r["average"] for r in cpu) / len(cpu)),  # type: ignore[misc]
-    )
-    assert expected[3] == 2 * (50.0 + 23)  # the re-extracted day is in the window, with its new values
-    got = build.query(
+    def plain_reading(landed: set[datetime]) -> tuple[datetime, list[object]]:
+        """The latest extraction of each hour among the landed ones, the window ending at the
+        endpoints' newest hour: its last hour and the CPU summary row."""
+        latest: dict[tuple[object, ...], dict[str, object]] = {}
+        for row in rows:
+            key = (row["namespace"], row["metric_name"], row["endpoint_name"], row["job_host"], row["period_start"])
+            if row["extracted_at"] in landed and (key not in latest or row["extracted_at"] > latest[key]["extracted_at"]):  # type: ignore[operator]
+                latest[key] = row
+        endpoint_rows = [r for r in latest.values() if r["namespace"] == "/aws/sagemaker/Endpoints"]
+        last_hour: datetime = max(r["period_start"] for r in endpoint_rows)  # type: ignore[type-var,assignment]
+        window = [r for r in endpoint_rows if r["period_start"] > last_hour - timedelta(days=VARS["rightsizing_lookback_days"])]  # type: ignore[operator]
+        cpu = [r for r in window if r["metric_name"] == "CPUUtilization"]
+        return last_hour, [
+            min(r["period_start"] for r in cpu),  # type: ignore[type-var]
+            last_hour,
+            len(cpu),
+            max(r["maximum"] for r in cpu),  # type: ignore[type-var]
+            pytest.approx(sum(r["average"] for r in cpu) / len(cpu)),  # type: ignore[misc]
+        ]
+
+    summary = (
         "select first_hour, last_hour, hours_observed, cpu_peak_pct, cpu_mean_pct, endpoint_name "
         "from main_intermediate.int_endpoint_utilization_summarized"
     )
-    assert [g[:5] for g in got] == [expected]
+    last_hour, expected = plain_reading({first_extract, second_extract})
+    assert last_hour == end
+    assert expected[3] == 2 * (50.0 + 23)  # the re-extracted day is in the window, with its new values
+    got = build.query(summary)
+    assert [list(g[:5]) for g in got] == [expected]
     assert got[0][5] == "recsys"
+
+    # a third extraction with a day after the last: the window moves on, the day that left it
+    # is deleted from the hourly rows, and the summary is the plain reading's again
+    third_extract = end + timedelta(days=2, hours=2)
+    for h in range(1, 25):
+        add(third_extract, "/aws/sagemaker/Endpoints", "recsys", None, end + timedelta(hours=h), 30.0 + h % 5)
+    land(third_extract)
+    build = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized"], landing, tmp_path / "work")
+    assert build.returncode == 0, build.output[-5000:]
+    last_hour, expected = plain_reading({first_extract, second_extract, third_extract})
+    assert last_hour == end + timedelta(days=1)
+    assert [list(g[:5]) for g in build.query(summary)] == [expected]
+    first_kept = (last_hour - timedelta(days=VARS["rightsizing_lookback_days"])).date()
+    held = build.query("select min(period_start), max(period_start) from main_intermediate.int_endpoint_utilization_pivoted")[0]
+    assert (held[0].date(), held[1]) == (first_kept, last_hour)  # the window's days, from its first day on
+
+    # a full build of the same landing gives the same rows, with the same day versions
+    full = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized", "--full-refresh"], landing, tmp_path / "full")
+    assert full.returncode == 0, full.output[-5000:]
+    for model in ("int_endpoint_utilization_summarized", "int_endpoint_utilization_pivoted"):
+        every_column = f"select * from main_intermediate.{model} order by all"
+        assert full.query(every_column) == build.query(every_column), model

@@ -3,20 +3,20 @@
 -- and the mean of the hourly Average of each metric, as SageMaker publishes them (CPU summed
 -- over vCPUs, GPU metrics over GPUs), and the hours and days the window has metrics for.
 {%- set last_hour = landed_last_hour('cloudwatch', 'instance_utilization', '/aws/sagemaker/Endpoints') %}
+-- Read from the hourly rows of int_endpoint_utilization_pivoted (incremental by landed day).
 -- The window's end is read from the landed rows at compile time (macro landed_last_hour), so the
--- window is a constant the staging view's filter and sort can take: only its days are ranked.
+-- window is a constant the scan of the hourly rows can take.
 with
 
-utilization as (
+hourly as (
 
-    select * from {{ ref('stg_cloudwatch__instance_utilization') }}
-    where namespace = '/aws/sagemaker/Endpoints'
+    select * from {{ ref('int_endpoint_utilization_pivoted') }}
 
 ),
 
 in_window as (
 
-    select * from utilization
+    select * from hourly
     where period_start > {{ dbt.dateadd('day', '-' ~ var('rightsizing_lookback_days'), last_hour) }}
 
 ),
@@ -30,18 +30,14 @@ summarized as (
         variant_name,
         min(period_start) as first_hour,
         max(period_start) as last_hour,
-        count(distinct period_start) as hours_observed,
-        {% for metric, column in [
-            ('CPUUtilization', 'cpu'),
-            ('MemoryUtilization', 'memory'),
-            ('GPUUtilization', 'gpu'),
-            ('GPUMemoryUtilization', 'gpu_memory'),
-            ('DiskUtilization', 'disk'),
-        ] %}
-            max(case when metric_name = '{{ metric }}' then maximum end) as {{ column }}_peak_pct,
-            avg(case when metric_name = '{{ metric }}' then average end) as {{ column }}_mean_pct,
+        count(*) as hours_observed,
+        {% for metric, column in utilization_metrics() %}
+            max({{ column }}_maximum) as {{ column }}_peak_pct,
+            sum({{ column }}_average_sum) / nullif(sum({{ column }}_average_count), 0) as {{ column }}_mean_pct,
         {% endfor %}
-        count(distinct metric_name) as metric_count
+        {% for metric, column in utilization_metrics() %}
+            max(case when has_{{ column }} then 1 else 0 end){{ ' +' if not loop.last }}
+        {% endfor %} as metric_count
     from in_window
     group by
         account_id,
