@@ -4,16 +4,21 @@ refresh of the same landing ends."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import sys
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import FACT_AND_UPSTREAM, DbtResult, manifest_files, run_dbt, write_demo
+from conftest import FACT_AND_UPSTREAM, PROJECT, DbtResult, manifest_files, run_dbt, write_demo
+
+sys.path.insert(0, str(PROJECT / "bench"))
+from commit_time import commit_seconds
 
 DATA = "focus/ml-focus-export/data"
 SAGEMAKER = "x_ServiceCode in ('AmazonSageMaker', 'MachineLearningSavingsPlans')"
@@ -371,3 +376,19 @@ def test_invocations_rebuild_only_the_days_whose_landed_rows_changed(demo_landin
     incremental = DbtResult(0, "", work / "warehouse.duckdb").query(every_column)
     full = DbtResult(0, "", tmp_path / "full" / "warehouse.duckdb").query(every_column)
     assert Counter(incremental) == Counter(full)
+    _assert_commit_seconds_read(work)
+
+
+def _assert_commit_seconds_read(workdir: Path) -> None:
+    """The benchmark's reading of dbt's log (bench/commit_time.py), on the log of this test's
+    runs: per model of the last invocation, the seconds of its commits, where DuckDB's
+    checkpoints land. Every model commits, and that time is part of dbt's seconds for it."""
+    log = workdir / "logs" / "dbt.log"
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    executed = {r["unique_id"].rsplit(".", 1)[-1]: r["execution_time"] for r in results}
+    seconds = commit_seconds(log)
+    assert set(seconds) == set(executed) == {"stg_cloudwatch__invocations", "int_endpoint_invocations_aggregated"}
+    assert all(0 <= seconds[m] <= executed[m] for m in executed)
+    last = log.read_text(encoding="utf-8", errors="replace").rsplit("Running with dbt=", 1)[1]
+    statuses = [float(s) for s in re.findall(r"SQL status: \S+ in ([0-9.]+) seconds", last)]
+    assert sum(seconds.values()) <= sum(statuses)
