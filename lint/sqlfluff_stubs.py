@@ -97,7 +97,6 @@ BODIES: dict[str, str] = {
     "hash_columns": "hash({{ columns | join(', ') }})",
     "charge_days_to_process": "(charge_day_version is not null)",
     "attribution_batch_starts": "{{ return(['2026-09-15']) }}",
-    "landed_last_hour": "cast('2026-09-29 23:00:00' as timestamp)",
     "idle_window_start": "{{ return(\"cast('2026-09-15 23:00:00' as timestamp)\") }}",
     "attribution_batch_filter": "(charge_date is not null)",
     "attribution_batches_comment": "-- attribution batches after the first start on: {{ starts | join(' ') }}",

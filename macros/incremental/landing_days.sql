@@ -97,9 +97,10 @@
     day (versions), the days (ISO dates; 'null' for rows without a time) whose current version
     the model does not hold (to_build) and the days it holds with a version that is no longer
     current, or that are no longer landed (to_delete). On a full build every landed day is to
-    build. With first_day (an ISO date, a model that keeps a look-back window), days before it
-    are not to build, and the days the model holds before it are to delete; the model filters
-    its source from first_day itself (a full build reads every day otherwise). Fails with a clear message when the model was built before it had
+    build. With first_day (an ISO date, a model that keeps a look-back window), only the days
+    from first_day get versions and are to build, and the days the model holds before it are to
+    delete; the model filters its source from first_day itself (a full build reads every day
+    otherwise). Fails with a clear message when the model was built before it had
     landing_day_version. Empty on engines other than DuckDB, where these models are tables.
 -#}
 {% macro landing_days_plan(source_name, table_name, time_column, first_day=none) -%}

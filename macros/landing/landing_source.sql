@@ -99,19 +99,10 @@
 
 {#-
     The newest hour of a landed CloudWatch table in one namespace, read at compile time from
-    the landed rows: a timestamp expression, null when nothing is landed. The staging view's
-    latest snapshot keeps a row of every landed hour, so this is its newest hour, found
+    the landed rows, as text (YYYY-MM-DD HH:MM:SS); none when nothing is landed. The staging
+    view's latest snapshot keeps a row of every landed hour, so this is its newest hour, found
     without ranking every snapshot.
 -#}
-{% macro landed_last_hour(source_name, table_name, namespace) -%}
-    {%- set value = landed_last_hour_value(source_name, table_name, namespace) -%}
-    {%- if value is not none -%}
-        {{ return('cast(' ~ sql_quote(value) ~ ' as timestamp)') }}
-    {%- endif -%}
-    {{ return('cast(null as timestamp)') }}
-{%- endmacro %}
-
-{#- The newest landed hour of landed_last_hour as text (YYYY-MM-DD HH:MM:SS), or none. -#}
 {% macro landed_last_hour_value(source_name, table_name, namespace) -%}
     {%- if not execute -%}
         {{ return(none) }}
@@ -127,7 +118,7 @@
 
 {#-
     The first day (ISO date) of a look-back window of `days` days that ends at the newest landed
-    hour of landed_last_hour (the window is the hours after that hour minus `days` days), or none
+    hour of landed_last_hour_value (the window is the hours after that hour minus `days` days), or none
     when nothing is landed.
 -#}
 {% macro landed_window_first_day(source_name, table_name, namespace, days) -%}

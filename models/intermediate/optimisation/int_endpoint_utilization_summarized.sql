@@ -2,10 +2,9 @@
 -- rightsizing_lookback_days, ending at the newest landed hour): the peak of the hourly Maximum
 -- and the mean of the hourly Average of each metric, as SageMaker publishes them (CPU summed
 -- over vCPUs, GPU metrics over GPUs), and the hours and days the window has metrics for.
-{%- set last_hour = landed_last_hour('cloudwatch', 'instance_utilization', '/aws/sagemaker/Endpoints') %}
--- Read from the hourly rows of int_endpoint_utilization_pivoted (incremental by landed day).
--- The window's end is read from the landed rows at compile time (macro landed_last_hour), so the
--- window is a constant the scan of the hourly rows can take.
+-- Read from the hourly rows of int_endpoint_utilization_pivoted, which holds the window's
+-- days (incremental by landed day): the window ends at their newest hour, the newest landed
+-- hour of the endpoints when that model was built, so both read one landing.
 with
 
 hourly as (
@@ -14,10 +13,19 @@ hourly as (
 
 ),
 
+window_end as (
+
+    select max(period_start) as window_last_hour
+    from hourly
+
+),
+
 in_window as (
 
-    select * from hourly
-    where period_start > {{ dbt.dateadd('day', '-' ~ var('rightsizing_lookback_days'), last_hour) }}
+    select hourly.*
+    from hourly
+    cross join window_end
+    where hourly.period_start > {{ dbt.dateadd('day', '-' ~ var('rightsizing_lookback_days'), 'window_end.window_last_hour') }}
 
 ),
 
