@@ -77,21 +77,7 @@
     {%- if var('attribution_batch_split_rows', none) -%}
         {{ return(var('attribution_batch_split_rows') | int) }}
     {%- endif -%}
-    {#- current_setting gives the limit as DuckDB prints it, such as '2.7 GiB' -#}
-    {%- set setting = query_values("select current_setting('memory_limit')")[0] -%}
-    {%- set units = {
-        'bytes': 1, 'KiB': 1024, 'MiB': 1024 ** 2, 'GiB': 1024 ** 3, 'TiB': 1024 ** 4,
-        'KB': 1000, 'MB': 1000 ** 2, 'GB': 1000 ** 3, 'TB': 1000 ** 4,
-    } -%}
-    {%- set parts = setting.split(' ') -%}
-    {%- if parts | length != 2 or parts[1] not in units -%}
-        {{ exceptions.raise_compiler_error(
-            "attribution_batch_split_rows: DuckDB's memory_limit is '" ~ setting
-            ~ "', expected '<number> <unit>' with a unit in " ~ (units.keys() | list | join(', '))
-            ~ "; set var attribution_batch_split_rows instead"
-        ) }}
-    {%- endif -%}
-    {{ return(((parts[0] | float) * units[parts[1]] / 600) | int) }}
+    {{ return((duckdb_memory_limit_bytes('attribution_batch_split_rows') / 600) | int) }}
 {%- endmacro %}
 
 {#-

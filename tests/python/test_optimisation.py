@@ -337,16 +337,21 @@ def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_lates
     assert [list(g[:5]) for g in got] == [expected]
     assert got[0][5] == "recsys"
 
-    # a third extraction with a day after the last: the window moves on, the day that left it
-    # is deleted from the hourly rows, and the summary is the plain reading's again
+    # a third extraction with a day and six hours after the last: the window moves on, the day
+    # that left it is deleted from the hourly rows, and the summary is the plain reading's again
     third_extract = end + timedelta(days=2, hours=2)
-    for h in range(1, 25):
+    for h in range(1, 31):
         add(third_extract, "/aws/sagemaker/Endpoints", "recsys", None, end + timedelta(hours=h), 30.0 + h % 5)
     land(third_extract)
-    build = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized"], landing, tmp_path / "work")
+    # in batches of one landed day: the pre-hook deletes every changed day, the model's SQL
+    # builds the first and its post-hook inserts the others
+    one_day = ["--vars", '{"landing_day_batch_rows": 1}']
+    build = run_dbt(["build", "--select", "+int_endpoint_utilization_summarized", *one_day], landing, tmp_path / "work")
     assert build.returncode == 0, build.output[-5000:]
+    second_batch = r"int_endpoint_utilization_pivoted: landing day batch 2 of \d+, days " + (end + timedelta(hours=30)).date().isoformat()
+    assert re.search(second_batch, build.output), build.output[-3000:]
     last_hour, expected = plain_reading({first_extract, second_extract, third_extract})
-    assert last_hour == end + timedelta(days=1)
+    assert last_hour == end + timedelta(hours=30)
     assert [list(g[:5]) for g in build.query(summary)] == [expected]
     first_kept = (last_hour - timedelta(days=VARS["rightsizing_lookback_days"])).date()
     held = build.query("select min(period_start), max(period_start) from main_intermediate.int_endpoint_utilization_pivoted")[0]
@@ -358,3 +363,19 @@ def test_utilization_window_ends_at_the_newest_endpoint_hour_and_takes_the_lates
     for model in ("int_endpoint_utilization_summarized", "int_endpoint_utilization_pivoted"):
         every_column = f"select * from main_intermediate.{model} order by all"
         assert full.query(every_column) == build.query(every_column), model
+
+    # and so does a full build in batches of one landed day each (macro landing_day_batches),
+    # the first day in the model's SQL and each other one inserted by its post-hook
+    batched = run_dbt(
+        ["build", "--select", "+int_endpoint_utilization_summarized", "--full-refresh", *one_day],
+        landing,
+        tmp_path / "batched",
+    )
+    assert batched.returncode == 0, batched.output[-5000:]
+    # a batch for each landed day from the window's first on (the day versions are read from
+    # every namespace's rows, so a day after the last endpoint hour can count too)
+    inserted = [int(n) for n in re.findall(r"int_endpoint_utilization_pivoted: landing day batch (\d+) of \d+", batched.output)]
+    assert inserted == list(range(2, len(inserted) + 2)) and len(inserted) + 1 >= (last_hour.date() - first_kept).days + 1, inserted
+    for model in ("int_endpoint_utilization_summarized", "int_endpoint_utilization_pivoted"):
+        every_column = f"select * from main_intermediate.{model} order by all"
+        assert batched.query(every_column) == build.query(every_column), model

@@ -2,19 +2,24 @@
     config(
         materialized=landing_days_materialization(),
         pre_hook="{{ delete_stale_landing_days('period_start') }}",
+        post_hook="{{ insert_landing_day_batches('period_start') }}",
     )
 }}
 -- Hourly invocations per endpoint and target: per variant (AWS/SageMaker Invocations),
 -- per inference component, and per model of a multi-model endpoint (the custom
 -- InvocationsPerModel metric, TargetModel without its .tar.gz). On DuckDB, incremental by
--- day: only the days whose landed rows changed are rebuilt (macros/incremental/landing_days.sql).
+-- day: only the days whose landed rows changed are rebuilt (macros/incremental/landing_days.sql),
+-- in batches of days sized to the memory limit (macro landing_day_batches): this SQL holds the
+-- first, the post-hook inserts the others.
 {%- set plan = landing_days_plan('cloudwatch', 'invocations', 'period_start') %}
+{%- set batches = landing_day_batches(plan) %}
+{{ landing_day_batches_comment(batches) }}
 with
 
 invocations as (
 
     select * from {{ ref('stg_cloudwatch__invocations') }}
-    where {{ landing_days_to_process(plan, 'period_start') }}
+    where {{ landing_days_to_process(plan, 'period_start', batches) }}
 
 ),
 

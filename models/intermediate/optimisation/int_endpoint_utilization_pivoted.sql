@@ -2,6 +2,7 @@
     config(
         materialized=landing_days_materialization(),
         pre_hook="{{ delete_stale_landing_days('period_start') }}",
+        post_hook="{{ insert_landing_day_batches('period_start') }}",
     )
 }}
 -- One row per endpoint variant and hour with its instance utilisation metrics side by side
@@ -12,11 +13,15 @@
 -- newest landed hour, read at compile time: macro landed_window_first_day). On DuckDB,
 -- incremental by day of period_start: only the window's days whose landed rows changed are
 -- built, and days that left the window are deleted (macros/incremental/landing_days.sql), so
--- the window is not ranked from the landed snapshots on every run.
+-- the window is not ranked from the landed snapshots on every run. The days are built in
+-- batches sized to the memory limit (macro landing_day_batches): this SQL holds the first,
+-- the post-hook inserts the others.
 {%- set first_day = landed_window_first_day(
     'cloudwatch', 'instance_utilization', '/aws/sagemaker/Endpoints', var('rightsizing_lookback_days')
 ) %}
 {%- set plan = landing_days_plan('cloudwatch', 'instance_utilization', 'period_start', first_day) %}
+{%- set batches = landing_day_batches(plan) %}
+{{ landing_day_batches_comment(batches) }}
 with
 
 utilization as (
@@ -27,7 +32,7 @@ utilization as (
         {%- if first_day is not none %}
             and period_start >= cast({{ sql_quote(first_day) }} as timestamp)
         {%- endif %}
-        and {{ landing_days_to_process(plan, 'period_start') }}
+        and {{ landing_days_to_process(plan, 'period_start', batches) }}
 
 ),
 
