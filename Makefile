@@ -165,23 +165,28 @@ test-spark: setup spark-setup athena-setup dashboard-setup chromium
 	$(VENV)/bin/pytest -q tests/engines $(ENGINE_LANE)
 
 # The DuckDB suite and the engine suite run side by side (2 cores), each printing its output
-# when it ends; chromium and the dashboards' npm packages install in the engine branch
-# (docs/performance.md "CI cost": measured against running lint and the other venvs in that
-# branch too, this order was 50 s faster). Both suites read one demo build, made by the first
-# to need it in $(ML_COST_TEST_SHARED) (a folder per run; tests/python/conftest.py shared_demo).
-# The CUR 2.0 tests, the restated-period test and the real FOCUS sample run in the engine lane,
-# so that the two lanes take about as long (measured: docs/performance.md "CI cost").
+# when it ends. Both suites read one demo build, made by the first to need it in
+# $(ML_COST_TEST_SHARED) (a folder per run; tests/python/conftest.py shared_demo).
+# The CUR 2.0 tests, the restated-period test, the real FOCUS sample, the billing-only build and
+# the identical-rows test run in the engine lane, so that the two lanes take about as long
+# (measured: docs/performance.md "CI cost").
 MOVED_TESTS := tests/python/test_cur2.py tests/python/test_incremental.py::test_restated_period_replaces_its_rows_and_leaves_older_periods \
-	tests/python/test_dbt_foundation.py::test_real_focus_sample_builds_and_accounts_for_every_dollar
-# The four venvs install side by side (pip waits on the network and unpacks on one core each),
-# then lint and typecheck side by side.
+	tests/python/test_dbt_foundation.py::test_real_focus_sample_builds_and_accounts_for_every_dollar \
+	tests/python/test_dbt_foundation.py::test_billing_only_landing_builds_and_attributes_by_billing_tags \
+	tests/python/test_dbt_foundation.py::test_identical_rows_of_a_day_keep_their_own_ids_and_the_first_keeps_its_id
+# The four venvs, the dashboards' npm packages and Debian's chromium install side by side (pip,
+# npm and apt wait on the network and unpack on one core each; the main venv takes longest, about
+# 80 s), then lint and typecheck side by side; each phase prints its seconds.
 test: profiles.yml
-	@$(MAKE) --no-print-directory -j4 --output-sync=target setup spark-setup athena-setup mlflow-setup
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck
-	@shared=$$(mktemp -d /tmp/ml-cost-test-shared.XXXXXX); \
+	@start=$$SECONDS; \
+	$(MAKE) --no-print-directory -j6 --output-sync=target setup spark-setup athena-setup mlflow-setup dashboard-setup chromium \
+		&& echo "make test: installs took $$((SECONDS - start)) s" && start=$$SECONDS \
+		&& $(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck \
+		&& echo "make test: lint and typecheck took $$((SECONDS - start)) s" && start=$$SECONDS || exit 1; \
+	shared=$$(mktemp -d /tmp/ml-cost-test-shared.XXXXXX); \
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-python test-spark ML_COST_TEST_SHARED=$$shared \
 		PYTHON_LANE="$(foreach t,$(MOVED_TESTS),--deselect $(t))" ENGINE_LANE="$(MOVED_TESTS)"; \
-	status=$$?; rm -rf "$$shared"; exit $$status
+	status=$$?; rm -rf "$$shared"; echo "make test: the two test lanes took $$((SECONDS - start)) s"; exit $$status
 
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
