@@ -99,14 +99,15 @@
 
 {#-
     What a run does, read once at compile time: the current landing_day_version of each landed
-    day (versions) and its landed rows (rows, which size landing_day_batches), the days (ISO dates; 'null' for rows without a time) whose current version
-    the model does not hold (to_build) and the days it holds with a version that is no longer
-    current, or that are no longer landed (to_delete). On a full build every landed day is to
-    build. With first_day (an ISO date, a model that keeps a look-back window), only the days
-    from first_day get versions and are to build, and the days the model holds before it are to
-    delete; the model filters its source from first_day itself (a full build reads every day
-    otherwise). Fails with a clear message when the model was built before it had
-    landing_day_version. Empty on engines other than DuckDB, where these models are tables.
+    day (versions) and its landed rows (rows, which size landing_day_batches), the days (ISO
+    dates; 'null' for rows without a time) whose current version the model does not hold
+    (to_build) and the days it holds with a version that is no longer current, or that are no
+    longer landed (to_delete). On a full build every landed day is to build. With first_day (an
+    ISO date, a model that keeps a look-back window), only the days from first_day get versions
+    and are to build, and the days the model holds before it are to delete; the model filters
+    its source from first_day itself (a full build reads every day otherwise). Fails with a
+    clear message when the model was built before it had landing_day_version. Empty on engines
+    other than DuckDB, where these models are tables.
 -#}
 {% macro landing_days_plan(source_name, table_name, time_column, first_day=none) -%}
     {%- set plan = {'versions': {}, 'rows': {}, 'to_build': [], 'to_delete': []} -%}
@@ -202,9 +203,10 @@
 {%- endmacro %}
 
 {#-
-    Filter on the model's source: the days to build of a landing_days_plan as ranges of constant
-    timestamps, which DuckDB takes into the Parquet scan; true on a full build or on engines
-    without versions. It carries the plan's days to delete as a comment, which the pre-hook reads
+    Filter on the model's source: the days to build of a landing_days_plan (with several
+    landing_day_batches, the first batch's days) as ranges of constant timestamps, which DuckDB
+    takes into the Parquet scan; true on a full build in one batch or on engines without
+    versions. On an incremental run it carries the plan's days to delete as a comment, which the pre-hook reads
     back: both lists come from the one compile-time plan, so files landing during the run cannot
     make the pre-hook delete a day the model does not rebuild (that day waits for the next run).
 -#}
