@@ -117,19 +117,16 @@
         select 1 as one_batch
     {%- else -%}
         {%- set starts = found.group(1).strip().split(' ') -%}
-        {%- set first = attribution_batch_filter(none, starts[0]) -%}
-        {%- if sql.count(first) != 2 -%}
-            {{ exceptions.raise_compiler_error(
-                "insert_attribution_batches: the compiled SQL of " ~ this ~ " holds the first batch's filter "
-                ~ sql.count(first) ~ " times, expected 2 (the charge rows and the split rows)"
-            ) }}
-        {%- endif -%}
+        {%- set others = [] -%}
         {%- for lower in starts -%}
             {%- set upper = starts[loop.index] if not loop.last else none -%}
-            {{ log(this.identifier ~ ": batch " ~ (loop.index + 1) ~ " of " ~ (starts | length + 1)
-                ~ ", charge days from " ~ lower ~ (" to before " ~ upper if upper else " on"), info=True) }}
-            {%- do run_query('insert into ' ~ this ~ '\n' ~ sql.replace(first, attribution_batch_filter(lower, upper))) -%}
+            {%- do others.append({
+                'filter': attribution_batch_filter(lower, upper),
+                'label': 'batch ' ~ (loop.index + 1) ~ ' of ' ~ (starts | length + 1)
+                    ~ ', charge days from ' ~ lower ~ (' to before ' ~ upper if upper else ' on'),
+            }) -%}
         {%- endfor -%}
-        select {{ starts | length + 1 }} as batches_inserted
+        {#- twice: the charge rows and the split rows -#}
+        {{ insert_batches_after_first('insert_attribution_batches', attribution_batch_filter(none, starts[0]), 2, others) }}
     {%- endif -%}
 {%- endmacro %}

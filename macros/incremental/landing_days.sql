@@ -296,19 +296,15 @@
         {%- for batch in found.group(1).strip().split(' ') -%}
             {%- do batches.append(batch.split(',')) -%}
         {%- endfor -%}
-        {%- set first = landing_days_condition(time_column, batches[0]) -%}
-        {%- if sql.count(first) != 1 -%}
-            {{ exceptions.raise_compiler_error(
-                "insert_landing_day_batches: the compiled SQL of " ~ this ~ " holds the first batch's condition "
-                ~ sql.count(first) ~ " times, expected once"
-            ) }}
-        {%- endif -%}
+        {%- set others = [] -%}
         {%- for batch in batches[1:] -%}
-            {{ log(this.identifier ~ ": landing day batch " ~ (loop.index + 1) ~ " of " ~ (batches | length)
-                ~ ", days " ~ batch[0] ~ " to " ~ batch[-1], info=True) }}
-            {%- do run_query('insert into ' ~ this ~ '\n' ~ sql.replace(first, landing_days_condition(time_column, batch))) -%}
+            {%- do others.append({
+                'filter': landing_days_condition(time_column, batch),
+                'label': 'landing day batch ' ~ (loop.index + 1) ~ ' of ' ~ (batches | length)
+                    ~ ', days ' ~ batch[0] ~ ' to ' ~ batch[-1],
+            }) -%}
         {%- endfor -%}
-        select {{ batches | length }} as batches_inserted
+        {{ insert_batches_after_first('insert_landing_day_batches', landing_days_condition(time_column, batches[0]), 1, others) }}
     {%- endif -%}
 {%- endmacro %}
 
