@@ -125,6 +125,10 @@ BODIES: dict[str, str] = {
     "landing_day_version_lookup": "hash(cast({{ time_expression }} as date))",
     "sql_quote": "'{{ value }}'",
     "landed_window_first_day": "{{ return('2026-09-15') }}",
+    "charge_period_invocations": (
+        "select {{ endpoint_charges }}.charge_id, {{ invocations }}.invocations from {{ endpoint_charges }} "
+        "inner join {{ invocations }} on {{ endpoint_charges }}.endpoint_name = {{ invocations }}.endpoint_name"
+    ),
     "utilization_metrics": "{{ return([('CPUUtilization', 'cpu'), ('MemoryUtilization', 'memory')]) }}",
 }
 

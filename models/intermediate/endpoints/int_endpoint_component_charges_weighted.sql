@@ -70,19 +70,16 @@ periods as (
     component_invocations as (
 
         select
-            endpoint_charges.charge_id,
-            invocations.inference_component_name,
-            sum(invocations.invocations) as invocations
-        from endpoint_charges
-        inner join invocations
-            on
-                endpoint_charges.endpoint_name = invocations.endpoint_name
-                and endpoint_charges.account_id = invocations.account_id
-                and endpoint_charges.region = invocations.region
-                and endpoint_charges.charge_period_start <= invocations.period_start
-                and endpoint_charges.charge_period_end > invocations.period_start
-        where invocations.target_kind = 'inference_component' and invocations.invocations > 0
-        group by endpoint_charges.charge_id, invocations.inference_component_name
+            charge_id,
+            inference_component_name,
+            sum(invocations) as invocations
+        from (
+            {{ charge_period_invocations(
+                'endpoint_charges', 'invocations', ['inference_component_name'],
+                "invocations.target_kind = 'inference_component' and invocations.invocations > 0"
+            ) }}
+        ) as charge_invocations
+        group by charge_id, inference_component_name
 
     ),
 
