@@ -4,11 +4,12 @@
     its invocations; the caller filters with `condition` and sums.
     Joined on the endpoint (name, account, region) and the period's range. A hash join on the
     endpoint alone tests every invocation hour of the endpoint against every charge row of it
-    (the range is checked after the keys: 4.8 s of a 10M build's 5 s, docs/performance.md
-    "Endpoint invocations joined by day"), so a charge period within one day (hourly and daily
-    exports) also joins on that day; a longer one (a monthly row) on the endpoint and the range
-    only. Each charge row is in exactly one of the two branches, and the day adds no condition
-    the range does not imply, so the rows are those of the range join alone.
+    (the range is checked after the keys: at 50M the multi-model statement took 66.7 s that way
+    and 10.5 s joined by day, docs/performance.md "Endpoint invocations joined by day"), so a
+    charge period within one day (hourly and daily exports) also joins on that day; a longer one
+    (a monthly row) on the endpoint and the range only. Each charge row is in exactly one of the
+    two branches, and the day adds no condition the range does not imply, so the rows are those
+    of the range join alone.
 -#}
 {% macro charge_period_invocations(endpoint_charges, invocations, columns, condition) -%}
     {%- set within_day -%}
