@@ -11,6 +11,11 @@
 -- by which attribution's batches filter them as they filter the charge rows
 -- (macros/incremental/attribution_batches.sql). int_ml_charges_attributed joins them to the
 -- charge rows, whose hash table they are.
+-- A charge's sums (weights, rounded parts) are group-bys per charge on the narrow columns
+-- (charge_id, target, weight), joined back to the targets' every column once, at the end:
+-- not windows over charge_id. The arithmetic is split_cost's (split_cost_from_parts,
+-- share_of_weight) and the rows are the same; at 50M the windows' sort spilled and took
+-- 60 to 68 s, this 33 s (docs/performance.md).
 with
 
 charges as (
@@ -26,6 +31,88 @@ charges as (
 
 ),
 
+target_weights as (
+
+    -- the columns a charge's sums need; the targets' other columns join once, at the end
+    select
+        charge_id,
+        allocation_target,
+        allocation_weight
+    from {{ ref('int_endpoint_charges_weighted') }}
+    where {{ charge_days_to_process() }}
+
+),
+
+charge_weights as (
+
+    -- per charge: its targets' weights summed, how many targets, and the remainder row's
+    -- target (the last by name; a charge's targets are unique)
+    select
+        charge_id,
+        sum(coalesce(allocation_weight, 0)) as charge_weight,
+        count(*) as charge_target_count,
+        max(allocation_target) as remainder_target
+    from target_weights
+    group by charge_id
+
+),
+
+charge_weight_costs as (
+
+    -- a charge's targets all join or none do, so each charge is whole
+    select
+        charge_weights.*,
+        charges.charge_date,
+        charges.effective_cost as charge_effective_cost,
+        charges.billed_cost as charge_billed_cost,
+        charges.list_cost as charge_list_cost
+    from charge_weights
+    inner join charges on charge_weights.charge_id = charges.charge_id
+
+),
+
+target_shares as (
+
+    select
+        target_weights.charge_id,
+        charge_weight_costs.charge_effective_cost,
+        charge_weight_costs.charge_billed_cost,
+        charge_weight_costs.charge_list_cost,
+        {{ share_of_weight(
+            'target_weights.allocation_weight',
+            'charge_weight_costs.charge_weight',
+            'charge_weight_costs.charge_target_count'
+        ) }} as allocation_share
+    from target_weights
+    inner join charge_weight_costs on target_weights.charge_id = charge_weight_costs.charge_id
+
+),
+
+charge_parts as (
+
+    -- per charge: its split rows' rounded parts summed
+    select
+        charge_id,
+        sum({{ split_part('charge_effective_cost', 'allocation_share') }}) as effective_parts,
+        sum({{ split_part('charge_billed_cost', 'allocation_share') }}) as billed_parts,
+        sum({{ split_part('charge_list_cost', 'allocation_share') }}) as list_parts
+    from target_shares
+    group by charge_id
+
+),
+
+charge_totals as (
+
+    select
+        charge_weight_costs.*,
+        charge_parts.effective_parts,
+        charge_parts.billed_parts,
+        charge_parts.list_parts
+    from charge_weight_costs
+    inner join charge_parts on charge_weight_costs.charge_id = charge_parts.charge_id
+
+),
+
 targets as (
 
     select * from {{ ref('int_endpoint_charges_weighted') }}
@@ -35,29 +122,25 @@ targets as (
 
 targets_shared as (
 
-    -- the share of each target and the remainder row of each charge
+    -- the same share as target_shares computed, now on the targets' every column
     select
-        *,
-        {{ weight_share('allocation_weight', 'charge_id') }} as allocation_share,
-        row_number() over (
-            partition by charge_id
-            order by allocation_target desc
-        ) = 1 as is_remainder_row
+        targets.*,
+        charge_totals.charge_date,
+        charge_totals.charge_target_count,
+        charge_totals.charge_effective_cost,
+        charge_totals.charge_billed_cost,
+        charge_totals.charge_list_cost,
+        charge_totals.effective_parts,
+        charge_totals.billed_parts,
+        charge_totals.list_parts,
+        {{ share_of_weight(
+            'targets.allocation_weight',
+            'charge_totals.charge_weight',
+            'charge_totals.charge_target_count'
+        ) }} as allocation_share,
+        targets.allocation_target = charge_totals.remainder_target as is_remainder_row
     from targets
-
-),
-
-target_costs as (
-
-    -- a charge's targets all join or none do, so the partitions stay whole
-    select
-        targets_shared.*,
-        charges.charge_date,
-        charges.effective_cost,
-        charges.billed_cost,
-        charges.list_cost
-    from targets_shared
-    inner join charges on targets_shared.charge_id = charges.charge_id
+    inner join charge_totals on targets.charge_id = charge_totals.charge_id
 
 ),
 
@@ -76,10 +159,28 @@ final as (
         allocation_weight,
         allocation_share,
         is_remainder_row,
-        {{ split_cost('effective_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as effective_cost,
-        {{ split_cost('billed_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as billed_cost,
-        {{ split_cost('list_cost', 'allocation_share', 'charge_id', 'is_remainder_row') }} as list_cost
-    from target_costs
+        {{ split_cost_from_parts(
+            'charge_effective_cost',
+            split_part('charge_effective_cost', 'allocation_share'),
+            'effective_parts',
+            'charge_target_count',
+            'is_remainder_row'
+        ) }} as effective_cost,
+        {{ split_cost_from_parts(
+            'charge_billed_cost',
+            split_part('charge_billed_cost', 'allocation_share'),
+            'billed_parts',
+            'charge_target_count',
+            'is_remainder_row'
+        ) }} as billed_cost,
+        {{ split_cost_from_parts(
+            'charge_list_cost',
+            split_part('charge_list_cost', 'allocation_share'),
+            'list_parts',
+            'charge_target_count',
+            'is_remainder_row'
+        ) }} as list_cost
+    from targets_shared
 
 )
 
