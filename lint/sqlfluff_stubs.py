@@ -65,7 +65,10 @@ BODIES: dict[str, str] = {
     "weight_share": "{{ weight }} / sum({{ weight }}) over (partition by {{ partition_by }})",
     "share_of_weight": "coalesce({{ weight }}, 0) / {{ weight_sum }} + 0 * {{ target_count }}",
     "split_part": "round({{ cost }} * {{ share }}, 10)",
-    "split_cost_from_parts": "case when {{ target_count }} = 1 then {{ cost }} when {{ is_remainder_row }} then {{ cost }} - ({{ parts_sum }} - {{ part }}) else {{ part }} end",
+    "split_cost_from_parts": (
+        "case when {{ target_count }} = 1 then {{ cost }} "
+        "when {{ is_remainder_row }} then {{ cost }} - ({{ parts_sum }} - {{ part }}) else {{ part }} end"
+    ),
     "cost_group_columns": "sum(effective_cost) as training_cost,",
     "cost_group_names": "{{ return(['training', 'inference']) }}",
     "attribution_chain_ctes": (
