@@ -15,7 +15,9 @@
 -- (charge_id, target, weight), joined back to the targets' every column once, at the end:
 -- not windows over charge_id. The arithmetic is split_cost's (split_cost_from_parts,
 -- share_of_weight) and the rows are the same; at 50M the windows' sort spilled and took
--- 60 to 68 s, this 33 s (docs/performance.md).
+-- 60 to 68 s, this 33 s (docs/performance.md). The remainder row's target is the highest
+-- rank of the charge's target names, an integer, not the text maximum of the names: same
+-- rows, and the model's peak memory at 50M fell by about 400 MB (docs/performance.md).
 with
 
 charges as (
@@ -31,27 +33,49 @@ charges as (
 
 ),
 
+target_names as (
+
+    select distinct allocation_target
+    from {{ ref('int_endpoint_charges_weighted') }}
+    where {{ charge_days_to_process() }} and allocation_target is not null
+
+),
+
+target_ranks as (
+
+    -- each target name's place in name order (a handful of names: variants, models,
+    -- components), so that the remainder row's target is an integer maximum per charge:
+    -- a text maximum per charge keeps a copy of a name per charge outside DuckDB's memory
+    -- limit (11.5M charges at 50M FOCUS rows; docs/performance.md)
+    select
+        allocation_target,
+        dense_rank() over (order by allocation_target) as target_rank
+    from target_names
+
+),
+
 target_weights as (
 
     -- the columns a charge's sums need; the targets' other columns join once, at the end
     select
-        charge_id,
-        allocation_target,
-        allocation_weight
-    from {{ ref('int_endpoint_charges_weighted') }}
-    where {{ charge_days_to_process() }}
+        weighted.charge_id,
+        weighted.allocation_weight,
+        target_ranks.target_rank
+    from {{ ref('int_endpoint_charges_weighted') }} as weighted
+    left join target_ranks on weighted.allocation_target = target_ranks.allocation_target
+    where {{ charge_days_to_process(relation_alias='weighted') }}
 
 ),
 
 charge_weights as (
 
     -- per charge: its targets' weights summed, how many targets, and the remainder row's
-    -- target (the last by name; a charge's targets are unique)
+    -- target (the last by name, as its rank; a charge's targets are unique)
     select
         charge_id,
         sum(coalesce(allocation_weight, 0)) as charge_weight,
         count(*) as charge_target_count,
-        max(allocation_target) as remainder_target
+        max(target_rank) as remainder_rank
     from target_weights
     group by charge_id
 
@@ -115,8 +139,12 @@ charge_totals as (
 
 targets as (
 
-    select * from {{ ref('int_endpoint_charges_weighted') }}
-    where {{ charge_days_to_process() }}
+    select
+        weighted.*,
+        target_ranks.target_rank
+    from {{ ref('int_endpoint_charges_weighted') }} as weighted
+    left join target_ranks on weighted.allocation_target = target_ranks.allocation_target
+    where {{ charge_days_to_process(relation_alias='weighted') }}
 
 ),
 
@@ -138,7 +166,7 @@ targets_shared as (
             'charge_totals.charge_weight',
             'charge_totals.charge_target_count'
         ) }} as allocation_share,
-        targets.allocation_target = charge_totals.remainder_target as is_remainder_row
+        targets.target_rank = charge_totals.remainder_rank as is_remainder_row
     from targets
     inner join charge_totals on targets.charge_id = charge_totals.charge_id
 
