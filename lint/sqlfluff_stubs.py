@@ -112,6 +112,7 @@ BODIES: dict[str, str] = {
     "related_service_of": "'s3'",
     "charge_content_columns": "{{ return(['billing_account_id', 'effective_cost']) }}",
     "content_fingerprint_agg": "sum(hash({{ columns | join(', ') }}))",
+    "empty_content_fingerprint": "cast(0 as hugeint)",
     "delivery_keys_to_process": "{{ return(none) }}",
     "delivery_keys_with_repeated_contents": "{{ return(['key']) }}",
     "delivery_keys_to_read": "{{ return(none) }}",

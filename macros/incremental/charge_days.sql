@@ -284,6 +284,22 @@
     sum(case when {{ condition }} then cast({{ hash_columns(columns) }} as hugeint) else 0 end)
 {%- endmacro %}
 
+{#-
+    What content_fingerprint_agg gives for a group none of whose rows meets the condition:
+    the fingerprint of a day with no rows in scope, whose rows are aggregated elsewhere.
+-#}
+{% macro empty_content_fingerprint() -%}
+    {{ return(adapter.dispatch('empty_content_fingerprint', 'ml_cost')()) }}
+{%- endmacro %}
+
+{% macro default__empty_content_fingerprint() -%}
+    {{ md5_hex("''") }}
+{%- endmacro %}
+
+{% macro duckdb__empty_content_fingerprint() -%}
+    cast(0 as hugeint)
+{%- endmacro %}
+
 {#- Order-independent fingerprint of the day versions of a period, as a window over partition_by. -#}
 {% macro period_fingerprint_window(version_column, partition_by) -%}
     {{ return(adapter.dispatch('period_fingerprint_window', 'ml_cost')(version_column, partition_by)) }}

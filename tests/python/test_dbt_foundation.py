@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -85,6 +86,25 @@ def test_real_focus_sample_builds_and_accounts_for_every_dollar(tmp_path: Path) 
     assert result.query("select count(*) from main.fct_ml_costs")[0][0] == 0  # no SageMaker rows in the sample
     tags = result.query("select count(*) from main_staging.stg_focus__charges where tags['environment'] is not null")[0][0]
     assert tags > 0  # CSV JSON tags became a map
+    # the delivery days against the file itself: every day's rows, and its rows in scope (S3, CloudWatch
+    # and ECR here) counted and fingerprinted apart; the days without any get zeros
+    related = ("Amazon Simple Storage Service", "AmazonCloudWatch")
+    expected: Counter[str] = Counter()
+    expected_in_scope: Counter[str] = Counter()
+    for r in rows:
+        day = r["ChargePeriodStart"][:10]
+        expected[day] += 1
+        service = r["ServiceName"]
+        expected_in_scope[day] += service in related or service.startswith("Amazon EC2 Container Registry") or "sagemaker" in service.lower()
+    days = result.query(
+        "select cast(charge_date as varchar), row_count, in_scope_row_count, in_scope_content_count, cast(in_scope_fingerprint as varchar)"
+        " from main_staging.base_focus__delivery_days"
+    )
+    assert {d: n for d, n, *_ in days} == dict(expected)
+    assert {d: n for d, _, n, *_ in days} == {d: expected_in_scope[d] for d in expected}
+    empty = [d for d, _, n, c, f in days if n == 0]
+    assert len(empty) == 2 and all((c, f) == (0, "0") for _, _, n, c, f in days if n == 0)  # 2024-09-03 and 2024-09-22
+    assert all(0 < c <= n and f != "0" for _, _, n, c, f in days if n > 0)
 
 
 def test_billing_only_landing_builds_and_attributes_by_billing_tags(tmp_path: Path) -> None:

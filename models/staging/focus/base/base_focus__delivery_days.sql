@@ -7,10 +7,14 @@
         pre_hook="{{ delete_stale_deliveries() }}",
     )
 }}
--- One aggregate pass over the FOCUS files: per billing account, billing period, delivery
--- and charge day, the row count and cost sums (all services) and a fingerprint of the
--- rows in scope (SageMaker and the related services). Deliveries and the incremental
--- day versions are rolled up from here, so the raw files are read once for both.
+{%- set focus_rows = focus_charge_rows(delivery_keys_to_read()) -%}
+-- Per billing account, billing period, delivery and charge day: the row count and cost sums
+-- (all services) and a fingerprint of the rows in scope (SageMaker and the related
+-- services). Deliveries and the incremental day versions are rolled up from here.
+-- Two reads of the files in one statement: the totals need a few narrow columns of every
+-- row, the fingerprint every content column of the rows in scope only, so the wide columns
+-- of the other services' rows are never hashed (docs/performance.md "Delivery days: the
+-- wide columns of the rows in scope only").
 -- Incremental by delivery folder: a run reads only the folders it has not read (new or
 -- rewritten ones, by their signature); the pre-hook drops folders that are gone.
 with
@@ -19,13 +23,19 @@ export_rows as (
 
     select
         *,
-        {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }} as is_in_scope,
         {{ hours_between('charge_period_start', 'charge_period_end') }} as charge_hours
-    from ({{ focus_charge_rows(delivery_keys_to_read()) }}) as focus_rows
+    from ({{ focus_rows }}) as focus_rows
 
 ),
 
-final as (
+in_scope_rows as (
+
+    select * from ({{ focus_rows }}) as focus_rows
+    where {{ is_sagemaker_charge() }} or {{ is_related_service_charge() }}
+
+),
+
+day_totals as (
 
     select
         billing_account_id,
@@ -38,17 +48,60 @@ final as (
         sum(billed_cost) as billed_cost,
         sum(effective_cost) as effective_cost,
         sum(list_cost) as list_cost,
-        sum(case when is_in_scope then 1 else 0 end) as in_scope_row_count,
-        -- fewer distinct contents than rows: some rows in scope are identical (int_charges_scoped)
-        count(distinct case when is_in_scope then {{ hash_columns(charge_content_columns()) }} end) as in_scope_content_count,
         -- what the rows cover and at which time granularity the export was made
         max(charge_period_end) as max_charge_period_end,
         sum(case when charge_hours <= 1 then 1 else 0 end) as hourly_row_count,
         sum(case when charge_hours > 1 and charge_hours <= 24 then 1 else 0 end) as daily_row_count,
-        sum(case when charge_hours > 24 then 1 else 0 end) as monthly_row_count,
-        {{ content_fingerprint_agg(charge_content_columns(), 'is_in_scope') }} as in_scope_fingerprint
+        sum(case when charge_hours > 24 then 1 else 0 end) as monthly_row_count
     from export_rows
     group by billing_account_id, billing_period, delivery_key, charge_date
+
+),
+
+in_scope_day_contents as (
+
+    select
+        billing_account_id,
+        billing_period,
+        delivery_key,
+        charge_date,
+        count(*) as in_scope_row_count,
+        -- fewer distinct contents than rows: some rows in scope are identical (int_charges_scoped)
+        count(distinct {{ hash_columns(charge_content_columns()) }}) as in_scope_content_count,
+        {{ content_fingerprint_agg(charge_content_columns()) }} as in_scope_fingerprint
+    from in_scope_rows
+    group by billing_account_id, billing_period, delivery_key, charge_date
+
+),
+
+final as (
+
+    -- a day without rows in scope has none of them: counts 0, the empty fingerprint
+    select
+        day_totals.billing_account_id,
+        day_totals.billing_period,
+        day_totals.delivery_key,
+        day_totals.charge_date,
+        day_totals.delivered_at,
+        day_totals.delivery_signature,
+        day_totals.row_count,
+        day_totals.billed_cost,
+        day_totals.effective_cost,
+        day_totals.list_cost,
+        coalesce(in_scope_day_contents.in_scope_row_count, 0) as in_scope_row_count,
+        coalesce(in_scope_day_contents.in_scope_content_count, 0) as in_scope_content_count,
+        day_totals.max_charge_period_end,
+        day_totals.hourly_row_count,
+        day_totals.daily_row_count,
+        day_totals.monthly_row_count,
+        coalesce(in_scope_day_contents.in_scope_fingerprint, {{ empty_content_fingerprint() }}) as in_scope_fingerprint
+    from day_totals
+    left join in_scope_day_contents
+        on
+            day_totals.billing_account_id is not distinct from in_scope_day_contents.billing_account_id
+            and day_totals.billing_period = in_scope_day_contents.billing_period
+            and day_totals.delivery_key = in_scope_day_contents.delivery_key
+            and day_totals.charge_date = in_scope_day_contents.charge_date
 
 )
 
