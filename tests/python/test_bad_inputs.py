@@ -88,6 +88,26 @@ def test_a_non_finite_cost_fails_naming_file_and_column(bad: float, tmp_path: Pa
     assert f"FOCUS file {path}: column BilledCost is" in result.output and "expected a finite number" in result.output
 
 
+def test_a_non_finite_cost_on_another_services_row_fails_too(tmp_path: Path) -> None:
+    """The rows out of scope are summed, not hashed (base_focus__delivery_days): their costs are
+    still checked, on the narrow read of every row."""
+    table = _focus_table()
+    row = 3
+    columns = {
+        "BilledCost": (math.nan, pa.float64()),
+        "x_ServiceCode": ("AmazonEC2", pa.string()),
+        "ServiceName": ("Amazon Elastic Compute Cloud", pa.string()),
+    }
+    for name, (value, kind) in columns.items():
+        values = table[name].to_pylist()
+        values[row] = value
+        table = _with(table, name, pa.array(values, kind))
+    path = _write(table, tmp_path / "landing")
+    result = run_dbt(["run", "--select", "+base_focus__delivery_days"], tmp_path / "landing", tmp_path / "work")
+    assert result.returncode != 0
+    assert f"FOCUS file {path}: column BilledCost is nan" in result.output and "expected a finite number" in result.output
+
+
 def test_all_null_columns_of_any_parquet_type_are_accepted(tmp_path: Path) -> None:
     table = _focus_table()
     n = table.num_rows
