@@ -4,7 +4,9 @@
 --   idle_capacity_cost          shared endpoints' capacity no model used (model '(idle)')
 --   unused_commitment_cost      Savings Plan commitment nobody used (savings_plan_unused)
 --   endpoint_no_traffic_cost    other endpoint cost on days the endpoint had no invocation
---                               (only when CloudWatch invocations are landed at all)
+--                               (only when CloudWatch invocations are landed at all); an
+--                               endpoint is its name in its account and region, as the
+--                               endpoint split and rpt_idle_resources match it
 --   off_hours_development_cost  notebook and Studio app hours at night and at weekends
 --                               (vars working_hours_start/end; hourly exports only, else null)
 with
@@ -30,6 +32,8 @@ invocations as (
 endpoint_invocation_days as (
 
     select distinct
+        account_id,
+        region,
         lower(endpoint_name) as endpoint_name,
         charge_date
     from invocations
@@ -75,6 +79,8 @@ classified as (
     left join endpoint_invocation_days
         on
             lower(facts.resource_name) = endpoint_invocation_days.endpoint_name
+            and facts.sub_account_id = endpoint_invocation_days.account_id
+            and facts.region_id = endpoint_invocation_days.region
             and facts.charge_date = endpoint_invocation_days.charge_date
 
 ),
