@@ -29,6 +29,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +54,21 @@ KEPT_COLUMNS = (
     "PricingCategory, PricingUnit, PricingQuantity, ConsumedQuantity, CommitmentDiscountId, CommitmentDiscountStatus, "
     "BillingCurrency, BilledCost, EffectiveCost, ListCost, Tags"
 )
+
+
+def storage_version() -> str:
+    """The DuckDB storage format the builds write: ML_COST_DUCKDB_STORAGE_VERSION, else the default of
+    profiles.yml.example. The floors' files are written in the same format, so a faster format speeds
+    the floors as much as the build and cannot flatter the ratios."""
+    if version := os.environ.get("ML_COST_DUCKDB_STORAGE_VERSION"):
+        return version
+    profile = PROJECT / "profiles.yml.example"
+    found = re.search(r"env_var\('ML_COST_DUCKDB_STORAGE_VERSION', '([^']+)'\)", profile.read_text())
+    if not found:
+        raise SystemExit(f"{profile}: no default for ML_COST_DUCKDB_STORAGE_VERSION (storage_compatibility_version) found")
+    return found.group(1)
+
+
 AGGREGATE_FLOOR_SQL = """
 create or replace table aggregate_floor as
 select ResourceId as resource_id, cast(ChargePeriodStart as date) as charge_date, sum(EffectiveCost) as effective_cost
@@ -152,6 +168,7 @@ def dbt_env(base: Path, landing: Path) -> dict[str, str]:
         # one model at a time: DuckDB already uses every core per query, and two concurrent
         # models would share (and exhaust) one memory limit
         "ML_COST_THREADS": os.environ.get("ML_COST_THREADS", "1"),
+        "ML_COST_DUCKDB_STORAGE_VERSION": storage_version(),
         "DBT_PROFILES_DIR": str(profiles),
         "DBT_TARGET_PATH": str(base / "target"),
         "DBT_LOG_PATH": str(base / "logs"),
@@ -241,7 +258,8 @@ def run_size(workload: str, rows: int, shape: tuple[int, int], keep: bool, top: 
     for name, sql in (("aggregate", AGGREGATE_FLOOR_SQL), ("materialise", MATERIALISE_FLOOR_SQL)):
         floor_db.unlink(missing_ok=True)
         statement = sql.format(files=repr(files))
-        floors[name] = measure([sys.executable, "-c", f"import duckdb; duckdb.connect({str(floor_db)!r}).execute({statement!r})"], env)
+        connect = f"duckdb.connect({str(floor_db)!r}, config={{'storage_compatibility_version': {storage_version()!r}}})"
+        floors[name] = measure([sys.executable, "-c", f"import duckdb; {connect}.execute({statement!r})"], env)
         print(f"bench: {name} floor {floors[name]['seconds']:.1f} s", flush=True)
     dbt = str(BIN / "dbt")
     seeds = measure([dbt, "seed", "--quiet"], env)
@@ -299,7 +317,8 @@ def report(results: list[dict[str, Any]]) -> str:
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on {os.cpu_count()} cores, {mem:.0f} GiB memory, "
         f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, DuckDB memory limit "
-        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}, dbt threads {os.environ.get('ML_COST_THREADS', '1')}. "
+        f"{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}, DuckDB storage version {storage_version()} (the builds' and the floors' "
+        f"files), dbt threads {os.environ.get('ML_COST_THREADS', '1')}. "
         "Each step runs in its own process; peak RSS is that process's. What the steps are and why: "
         "[docs/performance.md](../docs/performance.md).",
         "",

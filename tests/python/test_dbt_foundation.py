@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -12,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import FACT_AND_UPSTREAM, FOCUS_SAMPLE, SHARED_FOCUS_SAMPLE, DbtResult, manifest_files, run_dbt, write_demo
+from conftest import FACT_AND_UPSTREAM, FOCUS_SAMPLE, PROJECT, SHARED_FOCUS_SAMPLE, DbtResult, manifest_files, run_dbt, write_demo
 
 FOCUS_ONLY = ["run", "--select", "+stg_focus__deliveries"]
 
@@ -54,6 +56,18 @@ def test_demo_build_conserves_cost_and_counts_only_the_latest_delivery(demo_land
         .fetchone()[0]
     )
     assert fact_rows == raw_rows
+
+
+def test_a_new_warehouse_is_written_in_the_profiles_storage_format(demo_build: DbtResult) -> None:
+    """profiles.yml.example sets DuckDB's storage_compatibility_version for a new warehouse file
+    (docs/performance.md: the wide tables are written faster in the v1.3+ formats; docs/bi.md: readers
+    need that DuckDB or later). Without the setting DuckDB writes its v0.10.2-compatible default."""
+    profile = (PROJECT / "profiles.yml.example").read_text()
+    found = re.search(r"storage_compatibility_version: \"\{\{ env_var\('ML_COST_DUCKDB_STORAGE_VERSION', '(v[0-9.]+)'\) \}\}\"", profile)
+    assert found, "profiles.yml.example: storage_compatibility_version with its ML_COST_DUCKDB_STORAGE_VERSION default"
+    expected = os.environ.get("ML_COST_DUCKDB_STORAGE_VERSION", found.group(1))
+    written = demo_build.query("select tags['storage_version'] from duckdb_databases() where database_name = current_database()")
+    assert written == [(f"{expected}+",)]
 
 
 def test_demo_excludes_non_sagemaker_spend(demo_build: DbtResult) -> None:
