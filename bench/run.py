@@ -258,7 +258,8 @@ def run_size(workload: str, rows: int, shape: tuple[int, int], keep: bool, top: 
     for name, sql in (("aggregate", AGGREGATE_FLOOR_SQL), ("materialise", MATERIALISE_FLOOR_SQL)):
         floor_db.unlink(missing_ok=True)
         statement = sql.format(files=repr(files))
-        connect = f"duckdb.connect({str(floor_db)!r}, config={{'storage_compatibility_version': {storage_version()!r}}})"
+        # the format dbt_env gave the builds
+        connect = f"duckdb.connect({str(floor_db)!r}, config={{'storage_compatibility_version': {env['ML_COST_DUCKDB_STORAGE_VERSION']!r}}})"
         floors[name] = measure([sys.executable, "-c", f"import duckdb; {connect}.execute({statement!r})"], env)
         print(f"bench: {name} floor {floors[name]['seconds']:.1f} s", flush=True)
     dbt = str(BIN / "dbt")
