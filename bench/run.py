@@ -373,8 +373,8 @@ def report(results: list[dict[str, Any]]) -> str:
         lines += [f"| {t['model']} | {t['seconds']:.1f} | {t.get('commit_seconds', 0.0):.1f} |" for t in r["incremental_models"][:5]]
         lines += [
             "",
-            f"DuckDB's profile of the {len(r['profiles'])} slowest SQL models (the compiled select re-run into a temporary table; "
-            "operators by their own time, as EXPLAIN ANALYZE shows them):",
+            f"DuckDB's profile of the {len(r['profiles'])} slowest SQL models (the compiled select re-run into a temporary table, "
+            "of a model built in batches its first batch only; operators by their own time, as EXPLAIN ANALYZE shows them):",
             "",
             "| model | build (s) | profiled (s) | CPU (s) | peak spill (MB) | top operators (s, rows) |",
             "| --- | ---: | ---: | ---: | ---: | --- |",
