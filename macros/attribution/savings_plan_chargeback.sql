@@ -17,7 +17,6 @@
     {%- set overrides = {
         'allocation_target': "'savings_plan_chargeback:' || covered_weights.keys_id",
         'allocation_method': "'savings_plan_chargeback'",
-        'allocation_weight': 'covered_weights.covered_cost',
         'allocation_share': weight_share('covered_weights.covered_cost', 'unused.allocation_id'),
         'is_remainder_row': 'row_number() over (partition by unused.allocation_id order by covered_weights.keys_id desc) = 1',
     } -%}

@@ -17,9 +17,16 @@
 {%- set batch_starts = attribution_batch_starts() -%}
 {%- set batch_filter = attribution_batch_filter(none, batch_starts[0] if batch_starts else none) -%}
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) -%}
-{%- set allocation_columns = charge_columns + [
-    'matched_resource_key', 'match_method', 'resource_role_arn', 'allocation_target', 'allocation_method', 'variant_name',
-    'target_model', 'target_resource_key', 'allocation_weight', 'allocation_share', 'is_remainder_row',
+{#-
+    The columns written: what the model's readers, tests and docs read. The chain also works
+    on the tag set, the matched resource and its role, and the split's target and weight; they
+    are not written (a write costs per column and row: docs/performance.md "Columns no reader
+    reads, not written"). Each allocation row finds them again by its charge_id and
+    allocation_target in int_ml_charge_splits_costed, and by its resource_id in
+    int_resource_ids_matched.
+-#}
+{%- set allocation_columns = (charge_columns | reject('equalto', 'tag_set_id') | list) + [
+    'match_method', 'allocation_target', 'allocation_method', 'variant_name', 'allocation_share', 'is_remainder_row',
     'effective_cost', 'billed_cost', 'list_cost', 'allocation_id',
 ] -%}
 {%- set keys = attribution_keys() -%}
@@ -152,7 +159,6 @@ allocation_rows as {{ not_materialized() }} (
         splits.variant_name,
         splits.target_model,
         splits.target_resource_key,
-        coalesce(splits.allocation_weight, 1.0) as allocation_weight,
         coalesce(splits.allocation_share, 1.0) as allocation_share,
         coalesce(splits.is_remainder_row, true) as is_remainder_row,
         case when splits.charge_id is null then matched_charges.effective_cost else splits.effective_cost end as effective_cost,
@@ -261,7 +267,9 @@ contexts as (
 attributed as (
 
     select
-        allocations.*,
+        {%- for column in allocation_columns %}
+            allocations.{{ column }},
+        {%- endfor %}
         {% for key in keys %}
             coalesce(resolved_contexts.{{ key.column }}, 'unattributed') as {{ key.column }},
             coalesce(resolved_contexts.{{ key.column }}_source, 'unattributed') as {{ key.column }}_source,

@@ -5,6 +5,14 @@
         partition_by=charge_days_partition(),
     )
 }}
+{#-
+    The SageMaker charge rows with the columns the taxonomy adds. Written once per charge day
+    and read by the splits, the endpoint weightings and attribution, so it keeps only the
+    columns they read. The billing period's start, the charge description, the region code,
+    the ARN's account and the isolation rule stay in int_ml_charges_isolated and its sources
+    (int_usage_types_classified, int_resource_ids_parsed), one join on charge_id, usage_type
+    or resource_id away (docs/performance.md "Columns no reader reads, not written").
+-#}
 with
 
 charges as (
@@ -38,11 +46,9 @@ joined as (
         charges.*,
         usage_types.cost_category as usage_cost_category,
         usage_types.cost_group as usage_cost_group,
-        usage_types.region_code,
         usage_types.instance_type,
         resources.resource_key,
         resources.arn_region,
-        resources.arn_account_id,
         resources.arn_resource_type,
         resources.arn_resource_name,
         arn_categories.cost_category as arn_cost_category,
@@ -93,7 +99,6 @@ final as (
     select
         charge_id,
         billing_period,
-        billing_period_start,
         billing_period_end,
         charge_period_start,
         charge_period_end,
@@ -101,17 +106,14 @@ final as (
         billing_account_id,
         sub_account_id,
         coalesce(region_id, arn_region) as region_id,
-        region_code,
         resource_id,
         resource_key,
         coalesce(arn_resource_type, case when resource_id is null then 'none' else 'non_arn' end) as resource_type,
         coalesce(arn_resource_name, focus_resource_name, resource_id) as resource_name,
-        arn_account_id,
         service_name,
         usage_type,
         charge_category,
         charge_class,
-        charge_description,
         cost_category,
         cost_group,
         instance_type,
@@ -120,7 +122,6 @@ final as (
         pricing_quantity,
         commitment_discount_id,
         commitment_discount_status,
-        isolated_by,
         billing_currency,
         billed_cost,
         effective_cost,
