@@ -19,10 +19,11 @@
 {%- set charge_columns = declared_columns('int_ml_charges_classified', except=['effective_cost', 'billed_cost', 'list_cost']) -%}
 {#-
     The columns written: what the model's readers, tests and docs read. The chain also works
-    on the tag set, the matched resource and its role, and the split's target and weight; they
-    are not written (a write costs per column and row: docs/performance.md "Columns no reader
-    reads, not written"). Each allocation row finds them again by its charge_id and
-    allocation_target in int_ml_charge_splits_costed, and by its resource_id in
+    on the tag set, the matched resource and its role, and the split's target model and
+    resource; they are not written (a write costs per column and row: docs/performance.md
+    "Columns no reader reads, not written"). Each allocation row finds them again by its
+    charge_id in int_ml_charges_classified, by its charge_id and allocation_target in
+    int_ml_charge_splits_costed (with the split's weight), and by its resource_id in
     int_resource_ids_matched.
 -#}
 {%- set allocation_columns = (charge_columns | reject('equalto', 'tag_set_id') | list) + [
