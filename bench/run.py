@@ -217,7 +217,8 @@ def operators(node: dict[str, Any]) -> list[dict[str, Any]]:
 
 def profile_slowest(base: Path, env: dict[str, str], timings: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
     """DuckDB's profile of the ``top`` slowest SQL models of the full build: each compiled select
-    re-run into a temporary table against the built warehouse (bench/profile_query.py)."""
+    re-run against the built warehouse into a table of a scratch database file, as dbt writes it
+    (bench/profile_query.py)."""
     profiles = []
     folder = base / "profile"
     folder.mkdir(exist_ok=True)
@@ -373,7 +374,8 @@ def report(results: list[dict[str, Any]]) -> str:
         lines += [f"| {t['model']} | {t['seconds']:.1f} | {t.get('commit_seconds', 0.0):.1f} |" for t in r["incremental_models"][:5]]
         lines += [
             "",
-            f"DuckDB's profile of the {len(r['profiles'])} slowest SQL models (the compiled select re-run into a temporary table, "
+            f"DuckDB's profile of the {len(r['profiles'])} slowest SQL models "
+            "(the compiled select re-run into a table of a scratch database file, as the build writes it, "
             "of a model built in batches its first batch only; operators by their own time, as EXPLAIN ANALYZE shows them):",
             "",
             "| model | build (s) | profiled (s) | CPU (s) | peak spill (MB) | top operators (s, rows) |",
