@@ -6,7 +6,7 @@ limit and spill folder of the build (ML_COST_DUCKDB_MEMORY_LIMIT, ML_COST_DUCKDB
 writes the profiler's JSON tree to OUT_JSON.
 
 The select is written as dbt writes it, into a table of a database file: a scratch file beside
-the warehouse, in the warehouse's storage format (ML_COST_DUCKDB_STORAGE_VERSION), removed
+the warehouse, in the warehouse's storage format (bench/run.py storage_version()), removed
 afterwards. Not into a temporary table: that stays in memory, uncompressed, and spills raw
 blocks, and at 10M rows it wrote the wide models in about half the time a table of the file
 takes (docs/performance.md "The profile writes into a file, as the build does").
@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+from run import storage_version
 
 
 def scratch_file(warehouse: Path) -> Path:
@@ -35,13 +36,12 @@ def profile(warehouse: Path, compiled: Path, out: Path) -> None:
     sql = compiled.read_text()
     scratch = scratch_file(warehouse)
     remove_database_file(scratch)
-    storage_version = os.environ.get("ML_COST_DUCKDB_STORAGE_VERSION", "v1.4.0")
     con = duckdb.connect(str(warehouse), read_only=True, config={"temp_directory": os.environ.get("ML_COST_DUCKDB_TEMP_DIR", "/tmp")})
     try:
         con.execute(f"set memory_limit = '{os.environ.get('ML_COST_DUCKDB_MEMORY_LIMIT', '3GB')}'")
         con.execute("set preserve_insertion_order = false")
         con.execute("set TimeZone = 'UTC'")
-        con.execute(f"attach '{scratch}' as profiled (read_only false, storage_version '{storage_version}')")
+        con.execute(f"attach '{scratch}' as profiled (read_only false, storage_version '{storage_version()}')")
         con.execute("set enable_profiling = 'json'")
         con.execute(f"set profiling_output = '{out}'")
         # the compiled select names the warehouse's tables by database and schema, so it reads

@@ -15,13 +15,7 @@ from conftest import PROJECT
 
 sys.path.insert(0, str(PROJECT / "bench"))
 from profile_query import profile, scratch_file
-
-
-def operator_names(node: dict) -> list[str]:
-    names = [node.get("operator_name") or node["operator_type"]] if "operator_type" in node else []
-    for child in node.get("children", []):
-        names += operator_names(child)
-    return names
+from run import operators
 
 
 def test_the_profile_writes_the_select_into_a_file_table_and_leaves_the_warehouse_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,7 +72,7 @@ def test_the_profile_writes_the_select_into_a_file_table_and_leaves_the_warehous
     assert f"written into {scratch_file(warehouse)}, storage version v1.4.0+" in seen, seen
     assert "rows 7" in seen, seen
     tree = json.loads(out.read_text())
-    assert "CREATE_TABLE_AS" in operator_names(tree)
+    assert "CREATE_TABLE_AS" in [o["operator"] for o in operators(tree)]
     assert warehouse.read_bytes() == before
     assert not scratch_file(warehouse).exists()
     assert not Path(str(scratch_file(warehouse)) + ".wal").exists()
