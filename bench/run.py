@@ -289,7 +289,7 @@ def run_size(workload: str, rows: int, shape: tuple[int, int], keep: bool, top: 
     mark = log_size(log)
     full = measure([dbt, "run", "--full-refresh", "--quiet"], env)
     full_parsed = parsed_whole_project(log, mark)
-    full_models = model_timings(base / "target", base / "logs" / "dbt.log")
+    full_models = model_timings(base / "target", log)
     print(f"bench: full build {full['seconds']:.1f} s; profiling the {top} slowest models ...", flush=True)
     profiles = profile_slowest(base, env, full_models, top)
     # in a target folder of their own: their --vars would make the one-more-day run below parse
@@ -303,7 +303,7 @@ def run_size(workload: str, rows: int, shape: tuple[int, int], keep: bool, top: 
     mark = log_size(log)
     incremental = measure([dbt, "run", "--quiet"], {**env, "ML_COST_LANDING": str(landing_next)})
     incremental_parsed = parsed_whole_project(log, mark)
-    incremental_models = model_timings(base / "target", base / "logs" / "dbt.log")
+    incremental_models = model_timings(base / "target", log)
     if not keep:  # the next size needs the disk (the 50M warehouse and DuckDB's spill take tens of GB)
         for path in (landing, landing_next, base / "tmp"):
             shutil.rmtree(path, ignore_errors=True)
