@@ -147,8 +147,8 @@ select
     BillingAccountId as bill_payer_account_id,
     BillingAccountName as bill_payer_account_name,
     map_from_entries(list_transform(
-        list_filter(map_entries(coalesce(Tags, map())), e -> starts_with(e.key, 'costCategory/')),
-        e -> struct_pack(key := substr(e.key, 14), value := e.value)
+        list_filter(map_entries(coalesce(Tags, map())), lambda e: starts_with(e.key, 'costCategory/')),
+        lambda e: struct_pack(key := substr(e.key, 14), value := e.value)
     )) as cost_category,
     AvailabilityZone as line_item_availability_zone,
     BillingCurrency as line_item_currency_code,
@@ -180,8 +180,8 @@ select
     0.0 as reservation_unused_amortized_upfront_fee_for_billing_period,
     0.0 as reservation_unused_recurring_fee,
     map_from_entries(list_transform(
-        list_filter(map_entries(coalesce(Tags, map())), e -> not starts_with(e.key, 'costCategory/')),
-        e -> struct_pack(key := 'user_' || regexp_replace(e.key, '[^A-Za-z0-9]', '_', 'g'), value := e.value)
+        list_filter(map_entries(coalesce(Tags, map())), lambda e: not starts_with(e.key, 'costCategory/')),
+        lambda e: struct_pack(key := 'user_' || regexp_replace(e.key, '[^A-Za-z0-9]', '_', 'g'), value := e.value)
     )) as resource_tags,
     case when CommitmentDiscountId is not null then 'MachineLearningSavingsPlans' else '' end as savings_plan_offering_type,
     coalesce(CommitmentDiscountId, '') as savings_plan_savings_plan_a_r_n,

@@ -17,7 +17,7 @@
 {% macro duckdb__json_object_text(pairs) -%}
     cast(to_json(map_from_entries(list_filter(
         [{% for key, value in pairs %}{'k': {{ sql_quote(key) }}, 'v': {{ value }}}{{ ', ' if not loop.last }}{% endfor %}],
-        entry -> entry.v is not null
+        lambda entry: entry.v is not null
     ))) as varchar)
 {%- endmacro %}
 

@@ -84,6 +84,9 @@
     them inside Tags as costCategory/<name> (AWS page table-dictionary-focus-1-2-migrating).
     Both end up in Tags as costCategory/<name>, where int_charge_tags_normalized keeps them
     apart from tags: they are never tags for coverage, only an attribution step.
+    The lambda is written `lambda x: ...`: DuckDB's lambda page (duckdb.org/docs/lts/sql/functions/lambda)
+    says 1.3.0 introduced it and deprecated `x -> ...`, 2.0.0 disables the arrow by default and 2.1.0
+    removes it; DuckDB 2.0.1 refused this model with the arrow (docs/performance.md "DuckDB 2.0.1").
 -#}
 {% macro tags_with_cost_categories(tags, cost_categories) -%}
     case
@@ -92,7 +95,7 @@
             coalesce({{ tags }}, cast(map() as {{ string_map_type() }})),
             map_from_entries(list_transform(
                 map_entries({{ cost_categories }}),
-                entry -> struct_pack(key := 'costCategory/' || entry.key, value := entry.value)
+                lambda entry: struct_pack(key := 'costCategory/' || entry.key, value := entry.value)
             ))
         )
     end

@@ -23,7 +23,7 @@ MAPPING = ["--vars", json.dumps({"cost_category_attribution": {"Team": "ml:team"
 
 def _rename_key(old: str, new: str) -> str:
     renamed = f"struct_pack(key := case when e.key = '{old}' then '{new}' else e.key end, value := e.value)"
-    return f"map_from_entries(list_transform(map_entries(Tags), e -> {renamed}))"
+    return f"map_from_entries(list_transform(map_entries(Tags), lambda e: {renamed}))"
 
 
 @pytest.fixture(scope="module")

@@ -70,6 +70,19 @@ def test_a_new_warehouse_is_written_in_the_profiles_storage_format(demo_build: D
     assert written == [(f"{expected}+",)]
 
 
+def test_the_build_runs_without_duckdbs_arrow_lambdas() -> None:
+    """profiles.yml.example turns off DuckDB's deprecated `x -> ...` lambdas, as DuckDB 2.0 does by
+    default (docs/performance.md "DuckDB 2.0.1"), so every build of the tests fails on an arrow
+    lambda on DuckDB 1.5 already. The setting is checked here; the builds check the SQL."""
+    settings = (PROJECT / "profiles.yml.example").read_text().split("settings:", 1)[1].split("\n    athena:", 1)[0]
+    found = re.search(r"^\s+lambda_syntax: DISABLE_SINGLE_ARROW$", settings, re.MULTILINE)
+    assert found, "profiles.yml.example: lambda_syntax in the duckdb settings"
+    con = duckdb.connect(config={"lambda_syntax": "DISABLE_SINGLE_ARROW"})
+    assert con.execute("select list_transform([1, 2], lambda x: x + 1)").fetchone() == ([2, 3],)
+    with pytest.raises(duckdb.BinderException, match="lambda"):
+        con.execute("select list_transform([1, 2], x -> x + 1)")
+
+
 def test_demo_excludes_non_sagemaker_spend(demo_build: DbtResult) -> None:
     assert demo_build.query("select count(*) from main.fct_ml_costs where service_name like '%Elastic Compute%'")[0][0] == 0
     assert demo_build.query("select count(*) from main.fct_ml_costs where lower(usage_type) like '%boxusage%'")[0][0] == 0
