@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from conftest import FACT_AND_UPSTREAM, FOCUS_SAMPLE, PROJECT, SHARED_FOCUS_SAMPLE, DbtResult, manifest_files, run_dbt, write_demo
 
 FOCUS_ONLY = ["run", "--select", "+stg_focus__deliveries"]
@@ -74,9 +75,8 @@ def test_the_build_runs_without_duckdbs_arrow_lambdas() -> None:
     """profiles.yml.example turns off DuckDB's deprecated `x -> ...` lambdas, as DuckDB 2.0 does by
     default (docs/performance.md "DuckDB 2.0.1"), so every build of the tests fails on an arrow
     lambda on DuckDB 1.5 already. The setting is checked here; the builds check the SQL."""
-    settings = (PROJECT / "profiles.yml.example").read_text().split("settings:", 1)[1].split("\n    athena:", 1)[0]
-    found = re.search(r"^\s+lambda_syntax: DISABLE_SINGLE_ARROW$", settings, re.MULTILINE)
-    assert found, "profiles.yml.example: lambda_syntax in the duckdb settings"
+    settings = yaml.safe_load((PROJECT / "profiles.yml.example").read_text())["ml_cost"]["outputs"]["duckdb"]["settings"]
+    assert settings.get("lambda_syntax") == "DISABLE_SINGLE_ARROW", "profiles.yml.example: lambda_syntax in the duckdb settings"
     con = duckdb.connect(config={"lambda_syntax": "DISABLE_SINGLE_ARROW"})
     assert con.execute("select list_transform([1, 2], lambda x: x + 1)").fetchone() == ([2, 3],)
     with pytest.raises(duckdb.BinderException, match="lambda"):
